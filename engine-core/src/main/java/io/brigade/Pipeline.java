@@ -1,0 +1,855 @@
+package io.brigade;
+
+import io.brigade.balance.Weights;
+import io.brigade.metrics.LatencySummary;
+import io.brigade.metrics.PipelineMetrics;
+import io.brigade.metrics.StageMetrics;
+import io.brigade.metrics.WorkerCounter;
+import io.brigade.metrics.WorkerMetrics;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.errors.ErrorConsumer;
+import org.agrona.concurrent.errors.ErrorLogReader;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A running pipeline: stages of workers, each worker a thread with its own Disruptor ring, tasks
+ * flowing from stage to stage with no locks and no allocation per task.
+ * <p>
+ * Life cycle: {@link PipelineBuilder#build()}, then {@link #start()}, then any number of
+ * {@link #submit} or {@link #trySubmit} calls from any threads, then {@link #close()}, which
+ * finishes every accepted task before it ends the threads.
+ * <p>
+ * Accounting: every id a submit call returns ends exactly once, in the {@link CompletionHandler}
+ * or in the {@link TaskErrorHandler}. Submit calls that return {@link #CLOSED} or
+ * {@link #BACK_PRESSURED} hand nothing in.
+ * <p>
+ * Payload ownership: the engine holds a reference to a task from the submit call until the handler
+ * that ends it returns, and none afterwards; ring slots, steal carriers and window slots are
+ * cleared as soon as a task leaves them.
+ * <p>
+ * <b>Note:</b> do not call the blocking {@link #submit} from inside a processor of the same
+ * pipeline: if the first stage is full, the worker waits for itself. Use {@link #trySubmit}.
+ *
+ * @param <T> type of the task.
+ */
+public final class Pipeline<T> implements AutoCloseable
+{
+    /** Returned by submit calls when the pipeline no longer accepts tasks. */
+    public static final long CLOSED = -1;
+
+    /** Returned by {@link #trySubmit} when the first stage has no room right now. */
+    public static final long BACK_PRESSURED = -2;
+
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int DRAINING = 2;
+    private static final int ABORTING = 3;
+    private static final int STOPPED = 4;
+
+    private static final long THREAD_EXIT_GRACE_MS = 2_000;
+    private static final int ERROR_LOG_BYTES = 64 * 1024;
+
+    private final String name;
+    private final Stage[] stages;
+    private final CompletionHandler<Object> completionHandler;
+    private final TaskErrorHandler<Object> errorHandler;
+    private final String idleAlias;
+    private final long idleMaxParkNs;
+    private final long balancerPeriodNs;
+    private final double balancerPercentile;
+    private final boolean printConfiguration;
+    private final boolean anyWeighted;
+    private final CountersManager countersManager;
+    private final DistinctErrorLog errorLog;
+    private final UnsafeBuffer errorBuffer;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong engineErrors = new AtomicLong();
+    private final AtomicLong errorHandlerFailures = new AtomicLong();
+    private final List<Thread> threads = new ArrayList<>();
+    private final Object lifecycleLock = new Object();
+    private final Sampler sampler;
+    private volatile int state = NEW;
+    private AgentRunner controlRunner;
+    private long startNs;
+    private long stopNs;
+    private boolean closedCleanly;
+
+    @SuppressWarnings("unchecked")
+    Pipeline(final PipelineBuilder<T> builder)
+    {
+        name = builder.name;
+        completionHandler = null == builder.completionHandler ?
+            (task, id) -> {} : (CompletionHandler<Object>)builder.completionHandler;
+        errorHandler = (TaskErrorHandler<Object>)builder.errorHandler;
+        idleAlias = builder.idleStrategy;
+        idleMaxParkNs = builder.idleMaxParkNs;
+        balancerPeriodNs = builder.balancerPeriodNs;
+        balancerPercentile = builder.balancerPercentile;
+        printConfiguration = builder.printConfiguration;
+
+        final int stageCount = builder.stages.size();
+        stages = new Stage[stageCount];
+        int workerCount = 0;
+        boolean weighted = false;
+        for (int i = 0; i < stageCount; i++)
+        {
+            stages[i] = new Stage(this, i, builder.stages.get(i));
+            workerCount += stages[i].workers();
+            weighted |= stages[i].weighted;
+        }
+        anyWeighted = weighted;
+
+        final int counterCount = workerCount * WorkerCounter.values().length;
+        countersManager = new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(counterCount * CountersReader.METADATA_LENGTH)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(counterCount * CountersReader.COUNTER_LENGTH)));
+        errorBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(ERROR_LOG_BYTES));
+        errorLog = new DistinctErrorLog(errorBuffer, System::currentTimeMillis);
+
+        for (int i = 0; i < stageCount; i++)
+        {
+            final Stage stage = stages[i];
+            stage.next = i + 1 < stageCount ? stages[i + 1] : null;
+            final StageBuilder<T> spec = builder.stages.get(i);
+            for (int w = 0; w < stage.workers(); w++)
+            {
+                final Processor<Object> processor = (Processor<Object>)Objects.requireNonNull(
+                    spec.processors.apply(w), "stage '" + spec.name + "': processor factory returned null");
+                stage.workers[w] = new Worker(
+                    this,
+                    stage,
+                    w,
+                    processor,
+                    EngineConfiguration.idleStrategy(idleAlias, idleMaxParkNs),
+                    newBackpressureIdle(),
+                    newCounters(stage, w));
+            }
+        }
+
+        for (final Stage stage : stages)
+        {
+            for (final Worker worker : stage.workers)
+            {
+                worker.downstreamBalancer = null == stage.next ? null : stage.next.newBalancer();
+            }
+        }
+        sampler = new Sampler(stages);
+    }
+
+    /**
+     * Starts describing a pipeline.
+     *
+     * @param name names the pipeline's threads and counters.
+     * @param <T>  type of the task.
+     * @return a builder.
+     */
+    public static <T> PipelineBuilder<T> builder(final String name)
+    {
+        return new PipelineBuilder<>(name);
+    }
+
+    /**
+     * The pipeline's name.
+     *
+     * @return the name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * Names of the stages, in order.
+     *
+     * @return the names.
+     */
+    public List<String> stageNames()
+    {
+        final List<String> names = new ArrayList<>(stages.length);
+        for (final Stage stage : stages)
+        {
+            names.add(stage.name);
+        }
+
+        return names;
+    }
+
+    /**
+     * Starts every worker thread, named {@code <pipeline>-<stage>-<worker>}, and the control agent
+     * when a stage balances by weight.
+     *
+     * @throws IllegalStateException when already started or closed.
+     */
+    public void start()
+    {
+        synchronized (lifecycleLock)
+        {
+            if (NEW != state)
+            {
+                throw new IllegalStateException("pipeline '" + name + "' was already started");
+            }
+
+            if (printConfiguration)
+            {
+                System.err.print(describe());
+            }
+
+            for (final Stage stage : stages)
+            {
+                for (final Worker worker : stage.workers)
+                {
+                    final Thread thread = new Thread(worker, worker.roleName);
+                    threads.add(thread);
+                }
+            }
+
+            startNs = System.nanoTime();
+            state = RUNNING;
+            for (final Thread thread : threads)
+            {
+                thread.start();
+            }
+
+            if (anyWeighted)
+            {
+                controlRunner = new AgentRunner(
+                    new SleepingMillisIdleStrategy(1), this::onEngineError, null, new ControlAgent(this, balancerPeriodNs));
+                AgentRunner.startOnThread(controlRunner);
+            }
+        }
+    }
+
+    /**
+     * Hands a task to the first stage, waiting while it is full.
+     *
+     * @param task the task; the engine holds it until a handler ends it.
+     * @return the task's id (zero or more), or {@link #CLOSED} when the pipeline is closing or
+     * closed, or was closed while this call waited.
+     * @throws NullPointerException  when the task is null.
+     * @throws IllegalStateException when the pipeline was never started.
+     */
+    public long submit(final T task)
+    {
+        return offer(task, true);
+    }
+
+    /**
+     * Hands a task to the first stage if it has room now.
+     *
+     * @param task the task; the engine holds it until a handler ends it.
+     * @return the task's id (zero or more), {@link #BACK_PRESSURED} when the first stage is full,
+     * or {@link #CLOSED} when the pipeline is closing or closed.
+     * @throws NullPointerException  when the task is null.
+     * @throws IllegalStateException when the pipeline was never started.
+     */
+    public long trySubmit(final T task)
+    {
+        return offer(task, false);
+    }
+
+    private long offer(final T task, final boolean wait)
+    {
+        Objects.requireNonNull(task, "task");
+        if (NEW == state)
+        {
+            throw new IllegalStateException("pipeline '" + name + "' is not started: call start() first");
+        }
+
+        // Taking the id before reading the state pairs with close(), which sets the state before it
+        // reads the id counter: either close sees this id and waits for it, or this sees the close.
+        final long taskId = accepted.getAndIncrement();
+        if (RUNNING != state)
+        {
+            rejected.incrementAndGet();
+            return CLOSED;
+        }
+
+        final long nowNs = System.nanoTime();
+        final int result = stages[0].dispatch(task, taskId, nowNs, nowNs, null, wait);
+        switch (result)
+        {
+            case Stage.OK:
+            case Stage.FAILED:
+                return taskId;
+
+            case Stage.BACK_PRESSURED:
+                rejected.incrementAndGet();
+                return BACK_PRESSURED;
+
+            default:
+                rejected.incrementAndGet();
+                return CLOSED;
+        }
+    }
+
+    /**
+     * Stops accepting tasks, waits until every accepted task has completed or failed, then ends
+     * every thread. Blocks for as long as that takes; see {@link #close(long, TimeUnit)} to bound
+     * it. Calling it again does nothing.
+     */
+    public void close()
+    {
+        close(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Stops accepting tasks and waits up to {@code timeout} for every accepted task to complete or
+     * fail, then ends every thread.
+     * <p>
+     * If time runs out, or the calling thread is interrupted (its interrupt flag is kept), the
+     * close gives up: workers stop taking tasks, and every task still queued in a ring, a steal
+     * queue or a reorder window is reported to the error handler with a
+     * {@link PipelineClosedException} and counted as failed. A task inside a processor that never
+     * returns cannot be reported and keeps its thread alive.
+     *
+     * @param timeout longest wait for the drain.
+     * @param unit    unit of {@code timeout}.
+     * @return true when every accepted task completed or failed and every thread ended.
+     */
+    public boolean close(final long timeout, final TimeUnit unit)
+    {
+        synchronized (lifecycleLock)
+        {
+            if (STOPPED == state)
+            {
+                return closedCleanly;
+            }
+
+            if (NEW == state)
+            {
+                state = STOPPED;
+                closedCleanly = true;
+                return true;
+            }
+
+            state = DRAINING;
+            final long timeoutNs = unit.toNanos(timeout);
+            final boolean drained = awaitQuiescence(timeoutNs);
+            if (!drained)
+            {
+                state = ABORTING;
+            }
+
+            boolean exited = stopThreads();
+            if (!drained)
+            {
+                sweepAbandoned();
+            }
+
+            if (null != controlRunner)
+            {
+                controlRunner.close();
+            }
+
+            stopNs = System.nanoTime();
+            state = STOPPED;
+            closedCleanly = drained && exited;
+
+            return closedCleanly;
+        }
+    }
+
+    /**
+     * Takes a snapshot of the pipeline's accounting, counters and latencies.
+     * <p>
+     * Latency percentiles cover everything recorded since start. Safe from any thread.
+     *
+     * @return the snapshot.
+     */
+    public PipelineMetrics metrics()
+    {
+        final Histogram endToEnd;
+        final List<StageMetrics> stageMetrics = new ArrayList<>(stages.length);
+        synchronized (sampler)
+        {
+            sampler.sample();
+            endToEnd = sampler.endToEnd();
+            for (final Stage stage : stages)
+            {
+                final List<WorkerMetrics> workerMetrics = new ArrayList<>(stage.workers());
+                for (final Worker worker : stage.workers)
+                {
+                    workerMetrics.add(workerMetrics(worker));
+                }
+                stageMetrics.add(new StageMetrics(
+                    stage.name,
+                    stage.order.name(),
+                    List.copyOf(workerMetrics),
+                    stage.entryFailures.get(),
+                    null == stage.stealQueue ? 0 : stage.stealQueue.surplus(),
+                    LatencySummary.of(sampler.stageLatency(stage.index)),
+                    LatencySummary.of(sampler.serviceTime(stage.index))));
+            }
+        }
+
+        final long completed = completedCount();
+        final long failed = failedCount();
+        final long rejectedCount = rejected.get();
+        final long acceptedCount = accepted.get();
+        final long elapsedNs = (0 == stopNs ? System.nanoTime() : stopNs) - startNs;
+
+        return new PipelineMetrics(
+            name,
+            0 == startNs ? 0 : elapsedNs,
+            acceptedCount,
+            completed,
+            failed,
+            rejectedCount,
+            LatencySummary.of(endToEnd),
+            List.copyOf(stageMetrics));
+    }
+
+    /**
+     * The live counters ({@link WorkerCounter}), readable at any time from any thread.
+     *
+     * @return a reader over the pipeline's counters buffer.
+     */
+    public CountersReader counters()
+    {
+        return countersManager;
+    }
+
+    /**
+     * Reads the distinct errors recorded so far: task failures when no error handler was given,
+     * failures of the error handler itself, and engine faults. Each distinct stack trace appears
+     * once, with how many times it was seen.
+     *
+     * @param consumer receives each distinct error.
+     * @return how many distinct errors were read.
+     */
+    public int readErrorLog(final ErrorConsumer consumer)
+    {
+        return ErrorLogReader.read(errorBuffer, consumer);
+    }
+
+    /**
+     * Faults inside the engine itself (never a processor's failure). Should stay zero; anything
+     * else is a bug, and its stack trace is in {@link #readErrorLog}.
+     *
+     * @return the count.
+     */
+    public long engineErrors()
+    {
+        return engineErrors.get();
+    }
+
+    /**
+     * Prints the effective configuration, one line per stage.
+     *
+     * @return the description.
+     */
+    public String describe()
+    {
+        final StringBuilder text = new StringBuilder();
+        text.append("pipeline '").append(name).append("': idle=").append(idleAlias)
+            .append(" idleMaxParkNs=").append(idleMaxParkNs)
+            .append(" balancerPeriodNs=").append(balancerPeriodNs)
+            .append(" balancerPercentile=").append(balancerPercentile).append('\n');
+        for (final Stage stage : stages)
+        {
+            text.append("  stage '").append(stage.name).append("': workers=").append(stage.workers())
+                .append(" ringSize=").append(stage.ringSize())
+                .append(" order=").append(stage.order)
+                .append(" balance=").append(stage.balanceName())
+                .append(" maxAttempts=").append(stage.maxAttempts)
+                .append(" stealing=").append(stage.stealing);
+            if (stage.stealing)
+            {
+                text.append(" shedThreshold=").append(stage.shedThreshold)
+                    .append(" stealBatch=").append(stage.stealBatch)
+                    .append(" stealAttempts=").append(stage.stealAttempts);
+            }
+            if (null != stage.window)
+            {
+                text.append(" reorderWindow=").append(stage.window.capacity());
+            }
+            if (null != stage.stripes)
+            {
+                text.append(" keyStripes=").append(stage.stripes.count());
+            }
+            text.append('\n');
+        }
+
+        return text.toString();
+    }
+
+    boolean isAccepting()
+    {
+        return RUNNING == state;
+    }
+
+    boolean isAborting()
+    {
+        return ABORTING == state;
+    }
+
+    IdleStrategy newBackpressureIdle()
+    {
+        return EngineConfiguration.idleStrategy("backoff", idleMaxParkNs);
+    }
+
+    void onComplete(final Object task, final long taskId)
+    {
+        completionHandler.onComplete(task, taskId);
+    }
+
+    void reportFailure(
+        final Object task,
+        final long taskId,
+        final Stage stage,
+        final int worker,
+        final Throwable cause,
+        final int attempts)
+    {
+        if (null == errorHandler)
+        {
+            errorLog.record(cause);
+            return;
+        }
+
+        try
+        {
+            errorHandler.onTaskError(task, taskId, stage.name, worker, cause, attempts);
+        }
+        catch (final Throwable ex)
+        {
+            errorHandlerFailures.incrementAndGet();
+            errorLog.record(ex);
+        }
+    }
+
+    void abandon(final TaskRecord record, final Stage stage, final String where)
+    {
+        abandoned.incrementAndGet();
+        reportFailure(
+            record.task,
+            record.taskId,
+            stage,
+            TaskErrorHandler.NO_WORKER,
+            new PipelineClosedException("task " + record.taskId + " " + where + " when pipeline '" + name +
+                "' was closed before it finished"),
+            0);
+    }
+
+    void onEngineError(final Throwable ex)
+    {
+        engineErrors.incrementAndGet();
+        errorLog.record(ex);
+    }
+
+    void rebalance()
+    {
+        synchronized (sampler)
+        {
+            sampler.sample();
+            for (final Stage stage : stages)
+            {
+                if (stage.weighted)
+                {
+                    final int[] schedule = new int[stage.schedule().length];
+                    sampler.weigh(stage, balancerPercentile, schedule);
+                    stage.schedule(schedule);
+                }
+            }
+        }
+    }
+
+    private AtomicCounter[] newCounters(final Stage stage, final int worker)
+    {
+        final WorkerCounter[] kinds = WorkerCounter.values();
+        final AtomicCounter[] counters = new AtomicCounter[kinds.length];
+        for (final WorkerCounter kind : kinds)
+        {
+            counters[kind.ordinal()] = countersManager.newCounter(
+                name + "." + stage.name + "." + worker + ": " + kind.label(), kind.typeId());
+        }
+
+        return counters;
+    }
+
+    private static WorkerMetrics workerMetrics(final Worker worker)
+    {
+        final AtomicCounter[] c = worker.counters;
+
+        return new WorkerMetrics(
+            worker.index,
+            c[WorkerCounter.TASKS_PROCESSED.ordinal()].get(),
+            c[WorkerCounter.TASKS_FAILED.ordinal()].get(),
+            c[WorkerCounter.RETRIES.ordinal()].get(),
+            c[WorkerCounter.TASKS_COMPLETED.ordinal()].get(),
+            c[WorkerCounter.STEAL_ATTEMPTS.ordinal()].get(),
+            c[WorkerCounter.STEAL_SUCCESSES.ordinal()].get(),
+            c[WorkerCounter.TASKS_STOLEN.ordinal()].get(),
+            c[WorkerCounter.TASKS_SHED.ordinal()].get(),
+            c[WorkerCounter.SIBLING_CLAIMS.ordinal()].get(),
+            c[WorkerCounter.BACKPRESSURE_WAITS.ordinal()].get(),
+            c[WorkerCounter.BUSY_NS.ordinal()].get(),
+            worker.stage.backlog(worker.index));
+    }
+
+    private long completedCount()
+    {
+        long sum = 0;
+        for (final Stage stage : stages)
+        {
+            for (final Worker worker : stage.workers)
+            {
+                sum += worker.completed();
+            }
+        }
+
+        return sum;
+    }
+
+    private long failedCount()
+    {
+        long sum = abandoned.get();
+        for (final Stage stage : stages)
+        {
+            sum += stage.entryFailures.get();
+            for (final Worker worker : stage.workers)
+            {
+                sum += worker.failed();
+            }
+        }
+
+        return sum;
+    }
+
+    private boolean awaitQuiescence(final long timeoutNs)
+    {
+        final long startWaitNs = System.nanoTime();
+        while (true)
+        {
+            // Ended tasks are read before the id counter: ended never exceeds accepted, so equality
+            // means nothing was in flight at the moment the ended count was taken.
+            final long ended = completedCount() + failedCount() + rejected.get();
+            if (ended == accepted.get())
+            {
+                return true;
+            }
+
+            if (System.nanoTime() - startWaitNs >= timeoutNs)
+            {
+                return false;
+            }
+
+            if (Thread.currentThread().isInterrupted())
+            {
+                return false;
+            }
+
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private boolean stopThreads()
+    {
+        for (final Stage stage : stages)
+        {
+            for (final Worker worker : stage.workers)
+            {
+                worker.stop();
+            }
+        }
+
+        final boolean interrupted = Thread.interrupted();
+        boolean allExited = true;
+        try
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(THREAD_EXIT_GRACE_MS);
+            for (final Thread thread : threads)
+            {
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+                if (leftMs > 0)
+                {
+                    joinQuietly(thread, leftMs);
+                }
+                allExited &= !thread.isAlive();
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        return allExited;
+    }
+
+    private static void joinQuietly(final Thread thread, final long timeoutMs)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        boolean interrupted = false;
+        while (thread.isAlive())
+        {
+            final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+            if (leftMs <= 0)
+            {
+                break;
+            }
+
+            try
+            {
+                thread.join(leftMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sweepAbandoned()
+    {
+        final TaskRecord scratch = new TaskRecord();
+        for (final Stage stage : stages)
+        {
+            for (final TaskRing ring : stage.rings)
+            {
+                long sequence;
+                while ((sequence = ring.claim()) >= 0)
+                {
+                    ring.take(sequence, scratch);
+                    abandon(scratch, stage, "was queued in stage '" + stage.name + "'");
+                    scratch.clear();
+                }
+            }
+
+            if (null != stage.stealQueue)
+            {
+                final long giveUpNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+                while (stage.stealQueue.surplus() > 0 && System.nanoTime() - giveUpNs < 0)
+                {
+                    if (stage.stealQueue.poll(scratch))
+                    {
+                        abandon(scratch, stage, "was in the steal queue of stage '" + stage.name + "'");
+                        scratch.clear();
+                    }
+                }
+            }
+
+            if (null != stage.window)
+            {
+                stage.window.sweep((record) -> abandon(
+                    record, stage, "had finished stage '" + stage.name + "' and was waiting for earlier tasks"));
+            }
+        }
+    }
+
+    /**
+     * Collects interval histograms from every worker's recorders into cumulative ones, and keeps
+     * the last interval of service times for the weights.
+     * Threading: callers synchronise on it.
+     */
+    private static final class Sampler
+    {
+        private final Stage[] stages;
+        private final Histogram[] stageLatency;
+        private final Histogram[] serviceTime;
+        private final Histogram endToEnd = newHistogram();
+        private final Histogram[][] intervals;
+        private final Histogram[][] serviceIntervals;
+        private final Histogram[][] endToEndIntervals;
+        private final long[][] lastServiceNs;
+
+        Sampler(final Stage[] stages)
+        {
+            this.stages = stages;
+            stageLatency = new Histogram[stages.length];
+            serviceTime = new Histogram[stages.length];
+            intervals = new Histogram[stages.length][];
+            serviceIntervals = new Histogram[stages.length][];
+            endToEndIntervals = new Histogram[stages.length][];
+            lastServiceNs = new long[stages.length][];
+            for (int i = 0; i < stages.length; i++)
+            {
+                final int workers = stages[i].workers();
+                stageLatency[i] = newHistogram();
+                serviceTime[i] = newHistogram();
+                intervals[i] = new Histogram[workers];
+                serviceIntervals[i] = new Histogram[workers];
+                endToEndIntervals[i] = new Histogram[workers];
+                lastServiceNs[i] = new long[workers];
+            }
+        }
+
+        private static Histogram newHistogram()
+        {
+            return new Histogram(1, Worker.MAX_RECORDABLE_NS, 2);
+        }
+
+        void sample()
+        {
+            for (int s = 0; s < stages.length; s++)
+            {
+                final Worker[] workers = stages[s].workers;
+                for (int w = 0; w < workers.length; w++)
+                {
+                    intervals[s][w] = workers[w].stageLatency.getIntervalHistogram(intervals[s][w]);
+                    stageLatency[s].add(intervals[s][w]);
+                    serviceIntervals[s][w] = workers[w].serviceTime.getIntervalHistogram(serviceIntervals[s][w]);
+                    serviceTime[s].add(serviceIntervals[s][w]);
+                    endToEndIntervals[s][w] = workers[w].endToEnd.getIntervalHistogram(endToEndIntervals[s][w]);
+                    endToEnd.add(endToEndIntervals[s][w]);
+                }
+            }
+        }
+
+        void weigh(final Stage stage, final double percentile, final int[] schedule)
+        {
+            final int workers = stage.workers();
+            final long[] service = new long[workers];
+            final long[] backlog = new long[workers];
+            final double[] weights = new double[workers];
+            for (int w = 0; w < workers; w++)
+            {
+                final Histogram interval = serviceIntervals[stage.index][w];
+                service[w] = null == interval || 0 == interval.getTotalCount() ?
+                    Weights.NO_SAMPLES : interval.getValueAtPercentile(percentile);
+                backlog[w] = stage.backlog(w);
+            }
+            Weights.compute(service, lastServiceNs[stage.index], backlog, weights);
+            Weights.fillSchedule(weights, schedule);
+        }
+
+        Histogram stageLatency(final int stage)
+        {
+            return stageLatency[stage];
+        }
+
+        Histogram serviceTime(final int stage)
+        {
+            return serviceTime[stage];
+        }
+
+        Histogram endToEnd()
+        {
+            return endToEnd;
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package io.brigade;
+
+import io.brigade.balance.Balancer;
+import io.brigade.metrics.WorkerCounter;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * One cook: a thread that owns a ring, runs its stage's processor on each task and hands the task
+ * on. When its ring is empty it steals: first from the stage's steal queue, then straight from the
+ * head of a sibling's ring (the only way to reach tasks queued behind a sibling that is stuck in a
+ * long task). When its ring is deep, or a sibling is idle, it sheds its oldest waiting tasks into
+ * the steal queue.
+ * <p>
+ * Threading: {@link #run()} and everything it calls run on the worker's own thread; counters and
+ * recorders are written only by it.
+ */
+final class Worker implements Runnable, ReorderWindow.Emitter
+{
+    /** Every this many tasks, look at the steal queue first, so surplus never starves. */
+    private static final int FAIRNESS_MASK = 63;
+
+    /** Largest latency recorded; longer values are clamped, never thrown on. */
+    static final long MAX_RECORDABLE_NS = 3_600_000_000_000L;
+
+    final Pipeline<?> pipeline;
+    final Stage stage;
+    final int index;
+    final String roleName;
+    final IdleStrategy backpressureIdle;
+    final SingleWriterRecorder stageLatency = new SingleWriterRecorder(1, MAX_RECORDABLE_NS, 2);
+    final SingleWriterRecorder serviceTime = new SingleWriterRecorder(1, MAX_RECORDABLE_NS, 2);
+    final SingleWriterRecorder endToEnd = new SingleWriterRecorder(1, MAX_RECORDABLE_NS, 2);
+    final AtomicCounter[] counters;
+    Balancer downstreamBalancer;
+
+    private final TaskRing ring;
+    private final Processor<Object> processor;
+    private final IdleStrategy idleStrategy;
+    private final TaskRecord current = new TaskRecord();
+    private final TaskRecord[] carriers;
+    private final AtomicCounter processed;
+    private final AtomicCounter failed;
+    private final AtomicCounter retries;
+    private final AtomicCounter completed;
+    private final AtomicCounter stealAttempts;
+    private final AtomicCounter stealSuccesses;
+    private final AtomicCounter tasksStolen;
+    private final AtomicCounter tasksShed;
+    private final AtomicCounter siblingClaims;
+    private final AtomicCounter backpressureWaits;
+    private final AtomicCounter busyNs;
+    private volatile boolean running = true;
+    private boolean idle;
+    private int tick;
+    private int victimOffset;
+
+    Worker(
+        final Pipeline<?> pipeline,
+        final Stage stage,
+        final int index,
+        final Processor<Object> processor,
+        final IdleStrategy idleStrategy,
+        final IdleStrategy backpressureIdle,
+        final AtomicCounter[] counters)
+    {
+        this.pipeline = pipeline;
+        this.stage = stage;
+        this.index = index;
+        this.ring = stage.rings[index];
+        this.processor = processor;
+        this.idleStrategy = idleStrategy;
+        this.backpressureIdle = backpressureIdle;
+        this.counters = counters;
+        this.roleName = pipeline.name() + "-" + stage.name + "-" + index;
+        this.carriers = new TaskRecord[stage.stealBatch];
+        this.victimOffset = index;
+        processed = counters[WorkerCounter.TASKS_PROCESSED.ordinal()];
+        failed = counters[WorkerCounter.TASKS_FAILED.ordinal()];
+        retries = counters[WorkerCounter.RETRIES.ordinal()];
+        completed = counters[WorkerCounter.TASKS_COMPLETED.ordinal()];
+        stealAttempts = counters[WorkerCounter.STEAL_ATTEMPTS.ordinal()];
+        stealSuccesses = counters[WorkerCounter.STEAL_SUCCESSES.ordinal()];
+        tasksStolen = counters[WorkerCounter.TASKS_STOLEN.ordinal()];
+        tasksShed = counters[WorkerCounter.TASKS_SHED.ordinal()];
+        siblingClaims = counters[WorkerCounter.SIBLING_CLAIMS.ordinal()];
+        backpressureWaits = counters[WorkerCounter.BACKPRESSURE_WAITS.ordinal()];
+        busyNs = counters[WorkerCounter.BUSY_NS.ordinal()];
+    }
+
+    public void run()
+    {
+        while (running)
+        {
+            int work = 0;
+            try
+            {
+                work = doWork();
+            }
+            catch (final Throwable ex)
+            {
+                pipeline.onEngineError(ex);
+            }
+            idleStrategy.idle(work);
+        }
+    }
+
+    void stop()
+    {
+        running = false;
+    }
+
+    long completed()
+    {
+        return completed.get();
+    }
+
+    long failed()
+    {
+        return failed.get();
+    }
+
+    /**
+     * One turn of the loop.
+     *
+     * @return 1 when a task ran, 0 when there was nothing to do.
+     */
+    int doWork()
+    {
+        if (pipeline.isAborting())
+        {
+            return 0;
+        }
+
+        final StealQueue stealQueue = stage.stealQueue;
+        if (null != stealQueue && 0 == (++tick & FAIRNESS_MASK) && stealQueue.surplus() > 0 &&
+            stealQueue.poll(current))
+        {
+            tasksStolen.incrementRelease();
+            return runCurrent();
+        }
+
+        final long sequence = null == stage.stripes ? ring.claim() : ring.claimKeyed(stage.stripes);
+        if (sequence >= 0)
+        {
+            ring.take(sequence, current);
+            if (null != stealQueue)
+            {
+                shedIfOverloaded();
+            }
+            return runCurrent();
+        }
+
+        if (null != stealQueue && steal())
+        {
+            tasksStolen.incrementRelease();
+            return runCurrent();
+        }
+
+        final ReorderWindow window = stage.window;
+        if (null != window && window.isHeadParked())
+        {
+            // A ticket skipped by a submitter that gave up is drained by no one else.
+            window.drain(this);
+        }
+
+        if (!idle)
+        {
+            idle = true;
+            stage.idleWorkers.incrementAndGet();
+        }
+
+        return 0;
+    }
+
+    private void shedIfOverloaded()
+    {
+        final long backlog = ring.backlog();
+        if (backlog <= 0)
+        {
+            return;
+        }
+
+        final int batch = stage.stealBatch;
+        int count = 0;
+        if (backlog >= stage.shedThreshold)
+        {
+            count = batch;
+        }
+        else
+        {
+            final int idleSiblings = stage.idleWorkers.get();
+            if (idleSiblings > 0 && stage.stealQueue.surplus() < (long)idleSiblings * batch)
+            {
+                count = (int)Math.min(batch, (backlog + 1) / 2);
+            }
+        }
+
+        if (count > 0)
+        {
+            shed(count);
+        }
+    }
+
+    private void shed(final int count)
+    {
+        final StealQueue stealQueue = stage.stealQueue;
+        final int borrowed = stealQueue.borrow(carriers, count);
+        if (0 == borrowed)
+        {
+            return;
+        }
+
+        final int taken = null == stage.stripes ?
+            ring.takeBatch(borrowed, carriers) :
+            ring.takeBatchKeyed(borrowed, carriers, stage.stripes);
+        stealQueue.giveBack(carriers, taken, borrowed);
+        if (taken > 0)
+        {
+            stealQueue.offer(carriers, taken);
+            tasksShed.getAndAddRelease(taken);
+        }
+    }
+
+    private boolean steal()
+    {
+        final StealQueue stealQueue = stage.stealQueue;
+        if (stealQueue.surplus() > 0)
+        {
+            stealAttempts.incrementRelease();
+            for (int i = 0; i < stage.stealAttempts; i++)
+            {
+                if (stealQueue.poll(current))
+                {
+                    stealSuccesses.incrementRelease();
+                    return true;
+                }
+                Thread.onSpinWait();
+            }
+        }
+
+        final TaskRing[] rings = stage.rings;
+        final int count = rings.length;
+        victimOffset++;
+        for (int i = 0; i < count; i++)
+        {
+            final int victim = Math.floorMod(victimOffset + i, count);
+            if (victim == index || rings[victim].backlog() <= 0)
+            {
+                continue;
+            }
+
+            stealAttempts.incrementRelease();
+            final TaskRing victimRing = rings[victim];
+            final long sequence = null == stage.stripes ? victimRing.claim() : victimRing.claimKeyed(stage.stripes);
+            if (sequence >= 0)
+            {
+                victimRing.take(sequence, current);
+                siblingClaims.incrementRelease();
+                stealSuccesses.incrementRelease();
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private int runCurrent()
+    {
+        if (idle)
+        {
+            idle = false;
+            stage.idleWorkers.decrementAndGet();
+        }
+
+        final TaskRecord record = current;
+        final Object task = record.task;
+        final int maxAttempts = stage.maxAttempts;
+        final long startNs = System.nanoTime();
+        Throwable failure;
+        int attempts = 0;
+        do
+        {
+            attempts++;
+            failure = null;
+            try
+            {
+                processor.process(task);
+            }
+            catch (final Throwable ex)
+            {
+                failure = ex;
+            }
+        }
+        while (null != failure && attempts < maxAttempts);
+
+        // A processor that leaves its thread interrupted must not end the worker's loop.
+        Thread.interrupted();
+
+        final long endNs = System.nanoTime();
+        busyNs.getAndAddRelease(endNs - startNs);
+        serviceTime.recordValue(clamp(endNs - startNs));
+        stageLatency.recordValue(clamp(endNs - record.enterNs));
+        if (attempts > 1)
+        {
+            retries.getAndAddRelease(attempts - 1);
+        }
+
+        try
+        {
+            if (null == failure)
+            {
+                processed.incrementRelease();
+                if (null != stage.window)
+                {
+                    stage.window.complete(record.ticket, record);
+                    stage.window.drain(this);
+                }
+                else
+                {
+                    deliver(record, endNs);
+                }
+            }
+            else
+            {
+                failed.incrementRelease();
+                pipeline.reportFailure(task, record.taskId, stage, index, failure, attempts);
+                if (null != stage.window)
+                {
+                    stage.window.skip(record.ticket);
+                    stage.window.drain(this);
+                }
+            }
+        }
+        finally
+        {
+            // Released only once the task has been handed on, so the next task of its key cannot
+            // overtake it downstream.
+            if (null != stage.stripes)
+            {
+                stage.stripes.release(record.stripe);
+            }
+            record.clear();
+        }
+
+        return 1;
+    }
+
+    /**
+     * Called by the reorder window, in ticket order, with this worker as the emitter.
+     *
+     * @param record the task to hand on.
+     */
+    public void emit(final TaskRecord record)
+    {
+        deliver(record, System.nanoTime());
+    }
+
+    private void deliver(final TaskRecord record, final long nowNs)
+    {
+        final Stage next = stage.next;
+        if (null == next)
+        {
+            complete(record, nowNs);
+            return;
+        }
+
+        final int result = next.dispatch(record.task, record.taskId, record.submitNs, nowNs, this, true);
+        if (Stage.ABORTED == result)
+        {
+            pipeline.abandon(record, next, "was waiting to enter stage '" + next.name + "'");
+        }
+    }
+
+    private void complete(final TaskRecord record, final long nowNs)
+    {
+        try
+        {
+            pipeline.onComplete(record.task, record.taskId);
+            completed.incrementRelease();
+            endToEnd.recordValue(clamp(nowNs - record.submitNs));
+        }
+        catch (final Throwable ex)
+        {
+            failed.incrementRelease();
+            pipeline.reportFailure(record.task, record.taskId, stage, index, ex, 1);
+        }
+    }
+
+    void onBackpressure()
+    {
+        backpressureWaits.incrementRelease();
+    }
+
+    private static long clamp(final long valueNs)
+    {
+        return Math.max(0, Math.min(valueNs, MAX_RECORDABLE_NS));
+    }
+}

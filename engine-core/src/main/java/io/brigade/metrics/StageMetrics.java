@@ -1,0 +1,97 @@
+package io.brigade.metrics;
+
+import java.util.List;
+
+/**
+ * One stage's counters and latencies at the moment of a snapshot.
+ *
+ * @param name         the stage's name.
+ * @param order        the order the stage promises: {@code UNORDERED}, {@code ORDERED} or
+ *                     {@code KEYED}.
+ * @param workers      per-worker counters, by worker index.
+ * @param entryFailures tasks that failed on entry to the stage (their key function threw).
+ * @param stealSurplus tasks waiting in the stage's steal queue.
+ * @param latency      from entering the stage to the end of processing in it.
+ * @param serviceTime  time inside the processor, last attempt included.
+ */
+public record StageMetrics(
+    String name,
+    String order,
+    List<WorkerMetrics> workers,
+    long entryFailures,
+    long stealSurplus,
+    LatencySummary latency,
+    LatencySummary serviceTime)
+{
+    /**
+     * Tasks run to success, over all workers.
+     *
+     * @return the sum.
+     */
+    public long processed()
+    {
+        return workers.stream().mapToLong(WorkerMetrics::processed).sum();
+    }
+
+    /**
+     * Tasks failed in the stage, over all workers, entry failures included.
+     *
+     * @return the sum.
+     */
+    public long failed()
+    {
+        return entryFailures + workers.stream().mapToLong(WorkerMetrics::failed).sum();
+    }
+
+    /**
+     * Idle rounds spent looking for work, over all workers.
+     *
+     * @return the sum.
+     */
+    public long stealAttempts()
+    {
+        return workers.stream().mapToLong(WorkerMetrics::stealAttempts).sum();
+    }
+
+    /**
+     * Steal rounds that found work, over all workers.
+     *
+     * @return the sum.
+     */
+    public long stealSuccesses()
+    {
+        return workers.stream().mapToLong(WorkerMetrics::stealSuccesses).sum();
+    }
+
+    /**
+     * Tasks run by a worker other than the one they were dispatched to.
+     *
+     * @return the sum.
+     */
+    public long tasksStolen()
+    {
+        return workers.stream().mapToLong(WorkerMetrics::tasksStolen).sum();
+    }
+
+    /**
+     * Tasks moved by their own worker into the steal queue.
+     *
+     * @return the sum.
+     */
+    public long tasksShed()
+    {
+        return workers.stream().mapToLong(WorkerMetrics::tasksShed).sum();
+    }
+
+    /**
+     * Share of steal rounds that found work.
+     *
+     * @return successes divided by attempts, or 0 with no attempts.
+     */
+    public double stealSuccessRate()
+    {
+        final long attempts = stealAttempts();
+
+        return 0 == attempts ? 0.0 : (double)stealSuccesses() / attempts;
+    }
+}
