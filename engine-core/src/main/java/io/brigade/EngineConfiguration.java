@@ -44,7 +44,7 @@ public final class EngineConfiguration
     /** Longest park of the backoff strategy, and the period of the sleeping one. */
     public static final String IDLE_MAX_PARK_PROP_NAME = "engine.idle.max.park";
     /** Default for {@link #IDLE_MAX_PARK_PROP_NAME}, in nanoseconds. */
-    public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(100);
+    public static final long IDLE_MAX_PARK_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Allow spin and noop strategies even when spinning threads outnumber the machine's cores. */
     public static final String ALLOW_OVERSUBSCRIBED_SPIN_PROP_NAME = "engine.idle.allow.oversubscribed.spin";

@@ -322,6 +322,7 @@ public final class Pipeline<T> implements AutoCloseable
      * @param timeout longest wait for the drain.
      * @param unit    unit of {@code timeout}.
      * @return true when every accepted task completed or failed and every thread ended.
+     * @throws IllegalStateException when called from one of the pipeline's worker threads.
      */
     public boolean close(final long timeout, final TimeUnit unit)
     {
@@ -337,6 +338,13 @@ public final class Pipeline<T> implements AutoCloseable
                 state = STOPPED;
                 closedCleanly = true;
                 return true;
+            }
+
+            if (threads.contains(Thread.currentThread()))
+            {
+                throw new IllegalStateException(
+                    "pipeline '" + name + "' cannot be closed from its own worker thread " +
+                    Thread.currentThread().getName() + ": the close would wait for the task that called it");
             }
 
             state = DRAINING;
