@@ -152,6 +152,7 @@ public final class JsonWriter
                 }
             }
         }
+
         out.append('"');
     }
 

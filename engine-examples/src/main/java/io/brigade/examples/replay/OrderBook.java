@@ -83,6 +83,7 @@ final class OrderBook implements Processor<LobsterMessage>
             {
                 oversizedReductions++;
             }
+
             remove(message.orderId, order);
         }
         else
@@ -104,6 +105,7 @@ final class OrderBook implements Processor<LobsterMessage>
         {
             deleteSizeMismatches++;
         }
+
         remove(message.orderId, order);
     }
 

@@ -151,6 +151,7 @@ public final class Replay
                 // Only the timed close says whether the drain was clean; no time limit here.
                 closedCleanly = pipeline.close(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
             }
+
             final long elapsedNs = System.nanoTime() - startNs;
 
             return report(elapsedNs, closedCleanly);
@@ -180,9 +181,11 @@ public final class Replay
                 {
                     submit(new LobsterMessage(firstBlankLine + i, ""));
                 }
+
                 blankLines = 0;
                 submit(new LobsterMessage(lineNumber, line));
             }
+
             trailingBlankLines = blankLines;
         }
 
@@ -193,6 +196,7 @@ public final class Replay
                 throw new IllegalStateException("the pipeline refused line " + message.lineNumber +
                     " while the replay held it open");
             }
+
             submitted++;
         }
 

@@ -83,6 +83,7 @@ public final class ReplayInput
         {
             end = fileName.indexOf('.');
         }
+
         final String symbol = end < 0 ? fileName : fileName.substring(0, end);
 
         return symbol.isBlank() ? "UNKNOWN" : symbol.toUpperCase(Locale.ROOT);

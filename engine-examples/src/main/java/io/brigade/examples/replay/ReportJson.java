@@ -73,6 +73,7 @@ public final class ReportJson
             line.put("reason", malformed.reason());
             first.add(line);
         }
+
         final Map<String, Object> malformedLines = new LinkedHashMap<>();
         malformedLines.put("count", market.malformedLines());
         malformedLines.put("first", first);
@@ -121,6 +122,7 @@ public final class ReportJson
             entry.put("cause", failure.cause());
             failures.add(entry);
         }
+
         account.put("firstOtherFailures", failures);
         account.put("engineAccepted", accounting.engineAccepted());
         account.put("engineRejected", accounting.engineRejected());

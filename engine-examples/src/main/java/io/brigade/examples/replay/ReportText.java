@@ -52,6 +52,7 @@ public final class ReportText
             final EventType type = entry.getKey();
             value(out, "  type " + type.code() + " " + type.label(), "%d", entry.getValue());
         }
+
         final ReplayReport.Halts halts = market.halts();
         value(out, "  halt kinds", "halt %d, quote resume %d, trade resume %d",
             halts.halts(), halts.quoteResumes(), halts.tradeResumes());
@@ -101,6 +102,7 @@ public final class ReportText
         {
             line(out, "    line %d in %s: %s", failure.line(), failure.stage(), failure.cause());
         }
+
         value(out, "  engine",
             "accepted %d, rejected %d, completed %d, failed %d, closed cleanly %s",
             accounting.engineAccepted(), accounting.engineRejected(), accounting.engineCompleted(),
@@ -113,6 +115,7 @@ public final class ReportText
             latency(out, stage.name() + " in stage", stage.latency());
             latency(out, stage.name() + " service", stage.serviceTime());
         }
+
         latency(out, "end to end", run.endToEnd());
         out.append('\n');
 

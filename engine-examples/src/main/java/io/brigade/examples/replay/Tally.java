@@ -67,6 +67,7 @@ final class Tally implements Processor<LobsterMessage>
         {
             timesRounded++;
         }
+
         byType[type.ordinal()]++;
     }
 
@@ -96,6 +97,7 @@ final class Tally implements Processor<LobsterMessage>
             {
                 haltsByKind[i] += tally.haltsByKind[i];
             }
+
             timesRounded += tally.timesRounded;
             tradedShares = Math.addExact(tradedShares, tally.tradedShares);
             notional = notional.add(toBigInteger(tally.notionalHigh, tally.notionalLow));

@@ -97,6 +97,7 @@ final class MiniJson
             {
                 throw error("duplicate key " + key);
             }
+
             skipWhitespace();
             expect(':');
             map.put(key, value());

@@ -119,6 +119,7 @@ final class ReferenceReplay
         {
             timesRounded++;
         }
+
         messagesByType.merge(type, 1L, Long::sum);
         onMessage(type, id, size, price, direction);
     }
@@ -157,6 +158,7 @@ final class ReferenceReplay
             {
                 duplicateAdds++;
             }
+
             return;
         }
 

@@ -67,6 +67,7 @@ class ReplayTest
                     .isEqualTo(expected.unknownByType.getOrDefault(type.code(), 0L));
             }
         }
+
         softly.assertThat(actual.timesRounded()).as("timesRounded")
             .isEqualTo(expected.timesRounded);
         softly.assertThat(actual.malformedLines()).as("malformedLines")

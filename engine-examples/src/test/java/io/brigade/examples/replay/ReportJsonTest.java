@@ -68,6 +68,7 @@ class ReportJsonTest
                 undocumented.add(path);
             }
         }
+
         assertThat(undocumented).as("JSON fields missing from README.md").isEmpty();
     }
 
