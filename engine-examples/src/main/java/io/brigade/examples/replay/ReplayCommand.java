@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "replay",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
         "Replays a LOBSTER message file through parse, validate, book and report stages and prints "
@@ -78,6 +77,9 @@ public final class ReplayCommand implements Callable<Integer>
 
     @Option(names = "--json", description = "Print the report as one JSON object.")
     private boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     /**
      * Runs the replay and prints its report.
