@@ -302,7 +302,8 @@ public final class Pipeline<T> implements AutoCloseable
     /**
      * Stops accepting tasks, waits until every accepted task has completed or failed, then ends
      * every thread. Blocks for as long as that takes; see {@link #close(long, TimeUnit)} to bound
-     * it. Calling it again does nothing.
+     * it, or to learn whether the close was clean. Once it returns, everything the processors and
+     * handlers did happens-before the return. Calling it again does nothing.
      */
     public void close()
     {
@@ -321,7 +322,9 @@ public final class Pipeline<T> implements AutoCloseable
      *
      * @param timeout longest wait for the drain.
      * @param unit    unit of {@code timeout}.
-     * @return true when every accepted task completed or failed and every thread ended.
+     * @return true when every accepted task completed or failed and every thread ended; then
+     * everything the processors and handlers did happens-before this method returns, so their
+     * state can be read without further synchronisation.
      * @throws IllegalStateException when called from one of the pipeline's worker threads.
      */
     public boolean close(final long timeout, final TimeUnit unit)
@@ -398,7 +401,7 @@ public final class Pipeline<T> implements AutoCloseable
                 }
                 stageMetrics.add(new StageMetrics(
                     stage.name,
-                    stage.order.name(),
+                    stage.order,
                     List.copyOf(workerMetrics),
                     stage.entryFailures.get(),
                     null == stage.stealQueue ? 0 : stage.stealQueue.surplus(),

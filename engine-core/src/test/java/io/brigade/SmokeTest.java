@@ -44,6 +44,5 @@ class SmokeTest
         pipeline.close();
         assertThat(sum.get()).isEqualTo(expected);
         assertThat(seen).hasSize(n);
-        System.out.println(pipeline.metrics());
     }
 }

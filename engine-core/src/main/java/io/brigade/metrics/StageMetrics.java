@@ -1,13 +1,14 @@
 package io.brigade.metrics;
 
+import io.brigade.StageOrder;
+
 import java.util.List;
 
 /**
  * One stage's counters and latencies at the moment of a snapshot.
  *
  * @param name         the stage's name.
- * @param order        the order the stage promises: {@code UNORDERED}, {@code ORDERED} or
- *                     {@code KEYED}.
+ * @param order        the order the stage promises.
  * @param workers      per-worker counters, by worker index.
  * @param entryFailures tasks that failed on entry to the stage (their key function threw).
  * @param stealSurplus tasks waiting in the stage's steal queue.
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public record StageMetrics(
     String name,
-    String order,
+    StageOrder order,
     List<WorkerMetrics> workers,
     long entryFailures,
     long stealSurplus,

@@ -245,7 +245,7 @@ public final class Replay
             {
                 stages.add(new ReplayReport.StageReport(
                     stage.name(),
-                    stage.order(),
+                    stage.order().name(),
                     stage.workers().size(),
                     stage.processed(),
                     stage.failed(),
