@@ -25,8 +25,9 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Shows what work stealing does under skewed task costs: one stage, round-robin dispatch,",
-        "a share of tasks many times costlier than the rest, stealing off and on in turn.",
+        "Shows what work stealing does under skewed task costs: one stage with",
+        "round-robin dispatch, a share of tasks many times costlier than the rest,",
+        "stealing off and on in turn. Fields are explained in engine-examples/SKEW.md.",
         "Exit code 0 when every run's accounting adds up, 1 when one does not."})
 public final class SkewCommand implements Callable<Integer>
 {

@@ -17,9 +17,9 @@ public final class SkewReport
 {
     private static final double NS_PER_MS = 1e6;
     private static final String MORE = "              ";
-    private static final String TABLE_FORMAT = "  %-38s%15s%15s%9s%n";
+    private static final String TABLE_FORMAT = "  %-38s%15s%15s%9s";
     private static final String RUN_FORMAT =
-        "  %4s  %-4s%12s %8s %9s %10s %10s %7s %7s %9s%n";
+        "  %4s  %-4s%12s %8s %9s %9s %9s %7s %8s %7s %9s%n";
 
     private final SkewPlan plan;
     private final int ringSize;
@@ -116,7 +116,7 @@ public final class SkewReport
         say(out, "runs, off and on interleaved (%d warm-up pair%s run first, not shown):", warmup,
             1 == warmup ? "" : "s");
         out.printf(Locale.ROOT, RUN_FORMAT, "pair", "mode", "makespan ms", "x ideal", "tasks/s",
-            "busy ms", "idle ms", "idle %", "stolen", "steal ok");
+            "busy ms", "idle ms", "idle %", "stretch", "stolen", "steal ok");
         out.flush();
     }
 
@@ -138,6 +138,7 @@ public final class SkewReport
             fixed(ms(result.totalBusyNs()), 1),
             fixed(ms(result.totalIdleNs()), 1),
             fixed(100.0 * result.idleShare(), 1),
+            fixed(stretch(result), 2),
             result.tasksStolen(),
             percent(result.stealSuccessRate()));
         out.flush();
@@ -161,8 +162,8 @@ public final class SkewReport
         final double workers = plan.workers();
         final double idealNs = plan.idealMakespanNs();
         out.println();
-        out.printf(Locale.ROOT, TABLE_FORMAT, "median run of each mode, by makespan",
-            "off (static)", "on (stealing)", "on/off");
+        tableLine(out, "median run of each mode, by makespan", "off (static)", "on (stealing)",
+            "on/off");
         row(out, "throughput, tasks/s", a.throughputPerSecond(), b.throughputPerSecond(), 0, true);
         row(out, "makespan, ms", ms(a.makespanNs()), ms(b.makespanNs()), 1, true);
         row(out, "ideal = planned work / workers, ms", ms(idealNs), ms(idealNs), 1, false);
@@ -173,6 +174,7 @@ public final class SkewReport
         row(out, "busy, all workers, ms", ms(a.totalBusyNs()), ms(b.totalBusyNs()), 1, true);
         row(out, "idle, all workers, ms", ms(a.totalIdleNs()), ms(b.totalIdleNs()), 1, true);
         row(out, "idle share, %", 100.0 * a.idleShare(), 100.0 * b.idleShare(), 1, false);
+        row(out, "stretch = busy / planned work", stretch(a), stretch(b), 2, false);
         for (int w = 0; w < plan.workers(); w++)
         {
             final SkewResult.WorkerResult x = a.workers().get(w);
@@ -186,8 +188,8 @@ public final class SkewReport
         }
         row(out, "steal attempts", a.stealAttempts(), b.stealAttempts(), 0, false);
         row(out, "steal successes", a.stealSuccesses(), b.stealSuccesses(), 0, false);
-        out.printf(Locale.ROOT, TABLE_FORMAT, "steal success rate (see SKEW.md)",
-            percent(a.stealSuccessRate()), percent(b.stealSuccessRate()), "");
+        tableLine(out, "steal success rate (see SKEW.md)", percent(a.stealSuccessRate()),
+            percent(b.stealSuccessRate()), "");
         row(out, "tasks stolen", a.tasksStolen(), b.tasksStolen(), 0, false);
         row(out, "tasks shed to the steal queue", a.tasksShed(), b.tasksShed(), 0, false);
         out.println();
@@ -315,6 +317,7 @@ public final class SkewReport
             .value("busyNs", result.totalBusyNs())
             .value("idleNs", result.totalIdleNs())
             .value("idleShare", result.idleShare())
+            .value("stretch", stretch(result))
             .value("unitsDone", result.totalUnitsDone())
             .value("stealAttempts", result.stealAttempts())
             .value("stealSuccesses", result.stealSuccesses())
@@ -358,8 +361,17 @@ public final class SkewReport
         final boolean ratio)
     {
         final String ratioText = ratio && off > 0 ? fixed(on / off, 2) : "";
-        out.printf(Locale.ROOT, TABLE_FORMAT, label, fixed(off, decimals), fixed(on, decimals),
-            ratioText);
+        tableLine(out, label, fixed(off, decimals), fixed(on, decimals), ratioText);
+    }
+
+    private static void tableLine(
+        final PrintWriter out,
+        final String label,
+        final String off,
+        final String on,
+        final String ratio)
+    {
+        out.println(String.format(Locale.ROOT, TABLE_FORMAT, label, off, on, ratio).stripTrailing());
     }
 
     private static String fixed(final double value, final int decimals)
@@ -370,6 +382,13 @@ public final class SkewReport
     private static String percent(final double share)
     {
         return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100.0 * share);
+    }
+
+    private double stretch(final SkewResult result)
+    {
+        final double plannedNs = plan.unitsToNs(result.totalUnitsDone());
+
+        return plannedNs <= 0 ? 0.0 : result.totalBusyNs() / plannedNs;
     }
 
     private static void say(final PrintWriter out, final String format, final Object... args)
