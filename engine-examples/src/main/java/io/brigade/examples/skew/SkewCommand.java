@@ -22,7 +22,6 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "skew",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
         "Shows what work stealing does under skewed task costs: one stage with",
@@ -85,6 +84,9 @@ public final class SkewCommand implements Callable<Integer>
 
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
     private boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     /**
      * Runs the command on its own.
@@ -149,12 +151,14 @@ public final class SkewCommand implements Callable<Integer>
         {
             report.printSummary(out, off, on);
         }
+
         out.flush();
 
         for (final String problem : problems)
         {
             err.println("skew: accounting does not add up: " + problem);
         }
+
         err.flush();
 
         return problems.isEmpty() ? 0 : 1;

@@ -110,6 +110,7 @@ public final class SkewReport
             say(out, MORE + "round-robin gives w%d %.1f ms of work (%d costly tasks)", w,
                 ms(plan.unitsToNs(units[w])), costly[w]);
         }
+
         say(out, MORE + "so static assignment cannot beat %.1f ms = %.2f x ideal",
             ms(plan.roundRobinMakespanNs()), plan.roundRobinMakespanNs() / plan.idealMakespanNs());
         out.println();
@@ -186,6 +187,7 @@ public final class SkewReport
                 ms(plan.unitsToNs(y.unitsDone())), 1, false);
             row(out, "w" + w + " tasks stolen", x.tasksStolen(), y.tasksStolen(), 0, false);
         }
+
         row(out, "steal attempts", a.stealAttempts(), b.stealAttempts(), 0, false);
         row(out, "steal successes", a.stealSuccesses(), b.stealSuccesses(), 0, false);
         tableLine(out, "steal success rate (see SKEW.md)", percent(a.stealSuccessRate()),
@@ -371,7 +373,8 @@ public final class SkewReport
         final String on,
         final String ratio)
     {
-        out.println(String.format(Locale.ROOT, TABLE_FORMAT, label, off, on, ratio).stripTrailing());
+        final String line = String.format(Locale.ROOT, TABLE_FORMAT, label, off, on, ratio);
+        out.println(line.stripTrailing());
     }
 
     private static String fixed(final double value, final int decimals)

@@ -88,6 +88,7 @@ public final class SkewRunner
                 throw new IllegalStateException("skew: pipeline refused task " + task.index());
             }
         }
+
         final long submittedNs = System.nanoTime();
 
         // Generous: only a stuck pipeline takes this long, and then the run should fail, not hang.
