@@ -27,10 +27,12 @@ import java.util.concurrent.Callable;
         "Shows what work stealing does under skewed task costs: one stage with",
         "round-robin dispatch, a share of tasks many times costlier than the rest,",
         "stealing off and on in turn. Fields are explained in engine-examples/SKEW.md.",
-        "Exit code 0 when every run's accounting adds up, 1 when one does not."})
+        "Exit code 0 when every run's accounting adds up, 1 when one does not (or the",
+        "JVM lacks the export the engine needs), 2 for a bad option."})
 public final class SkewCommand implements Callable<Integer>
 {
     private static final int MAX_TASKS = 10_000_000;
+    private static final String AGRONA_NEEDS = "jdk.internal.misc";
 
     @Spec
     private CommandSpec spec;
@@ -101,7 +103,8 @@ public final class SkewCommand implements Callable<Integer>
     /**
      * Calibrates, plans, runs the interleaved pairs and prints the report.
      *
-     * @return 0 when every run's accounting adds up, 1 otherwise.
+     * @return 0 when every run's accounting adds up; 1 when one does not, or when the JVM does
+     * not export what the engine needs.
      */
     @Override
     public Integer call()
@@ -109,6 +112,15 @@ public final class SkewCommand implements Callable<Integer>
         validate();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        if (!Object.class.getModule().isExported(AGRONA_NEEDS, SkewCommand.class.getModule()))
+        {
+            err.println("skew: the engine (through Agrona) needs java.base to export " +
+                AGRONA_NEEDS + ": run with --add-exports java.base/" + AGRONA_NEEDS +
+                "=ALL-UNNAMED, or with java -jar brigade-examples.jar, whose manifest adds it");
+            err.flush();
+            return 1;
+        }
+
         final double speed = unitsPerUs > 0 ? unitsPerUs : SpinWork.calibrate();
         final SkewPlan plan;
         try
