@@ -42,6 +42,7 @@ final class Stage implements LoadView
     final int maxAttempts;
     final int maxInFlight;
     final boolean weighted;
+    final boolean spillWhenFull;
     final AtomicInteger idleWorkers = new AtomicInteger();
     final AtomicLong entryFailures = new AtomicLong();
     final Balancer externalBalancer;
@@ -67,6 +68,7 @@ final class Stage implements LoadView
         this.balance = null == spec.balancerFactory ? spec.effectiveBalance() : null;
         this.balancerFactory = null == spec.balancerFactory ? balance::newBalancer : spec.balancerFactory;
         this.weighted = Balance.WEIGHTED_ROUND_ROBIN == balance;
+        this.spillWhenFull = Balance.ROUND_ROBIN == balance || weighted || Balance.LEAST_LOADED == balance;
         this.stealing = spec.stealing && spec.workers > 1;
         this.stealBatch = spec.stealBatch;
         this.stealAttempts = spec.stealAttempts;
@@ -207,7 +209,9 @@ final class Stage implements LoadView
                 }
 
                 sequence = rings[worker].tryClaimSlot();
-                for (int i = 1; sequence < 0 && i < workerCount; i++)
+                // Strategies that only balance may take the next worker with room; key affinity
+                // and custom balancers meant their choice, so they wait for it.
+                for (int i = 1; sequence < 0 && spillWhenFull && i < workerCount; i++)
                 {
                     final int other = (worker + i) % workerCount;
                     sequence = rings[other].tryClaimSlot();

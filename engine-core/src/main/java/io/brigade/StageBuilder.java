@@ -178,7 +178,10 @@ public final class StageBuilder<T>
     }
 
     /**
-     * Turns work stealing on or off; off means static assignment by the balancer.
+     * Turns work stealing on or off. Off means static assignment: each task runs on the worker its
+     * dispatch put it on. Note that round-robin, weighted round-robin and least-loaded dispatch put
+     * a task on the next worker with room when the chosen worker's ring is full; key affinity and
+     * custom balancers wait for the chosen ring.
      *
      * @param stealing whether idle workers take work from busy siblings.
      * @return this.

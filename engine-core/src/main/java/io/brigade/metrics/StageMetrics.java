@@ -45,7 +45,8 @@ public record StageMetrics(
     }
 
     /**
-     * Idle rounds spent looking for work, over all workers.
+     * Tries to take a task that looked available, over all workers (see
+     * {@link WorkerCounter#STEAL_ATTEMPTS}).
      *
      * @return the sum.
      */
@@ -55,7 +56,7 @@ public record StageMetrics(
     }
 
     /**
-     * Steal rounds that found work, over all workers.
+     * Steal attempts that got a task, over all workers.
      *
      * @return the sum.
      */
@@ -85,7 +86,8 @@ public record StageMetrics(
     }
 
     /**
-     * Share of steal rounds that found work.
+     * Share of steal attempts that got a task. A rate below one means thieves lost races for the
+     * same tasks; idle rounds that saw nothing to take do not count as attempts.
      *
      * @return successes divided by attempts, or 0 with no attempts.
      */

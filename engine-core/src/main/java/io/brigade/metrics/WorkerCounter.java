@@ -22,10 +22,14 @@ public enum WorkerCounter
     /** Tasks this worker handed to the pipeline's completion handler (last stage only). */
     TASKS_COMPLETED(4, "tasks completed"),
 
-    /** Rounds in which this worker, idle, looked for work to steal. */
+    /**
+     * Tries, by this worker with an empty ring, to take a task that looked available: a poll round
+     * on the steal queue while it reported surplus, or a claim on a sibling's ring that had a
+     * backlog. Rounds that saw nothing to take are not counted.
+     */
     STEAL_ATTEMPTS(5, "steal attempts"),
 
-    /** Steal rounds that found a task. */
+    /** Steal attempts that got a task; the others lost a race to another claimer. */
     STEAL_SUCCESSES(6, "steal successes"),
 
     /** Tasks this worker ran that it took from the steal queue or a sibling's ring. */

@@ -8,8 +8,9 @@ package io.brigade.metrics;
  * @param failed         tasks failed after their last attempt.
  * @param retries        attempts repeated after a failure.
  * @param completed      tasks handed to the completion handler (last stage only).
- * @param stealAttempts  idle rounds spent looking for work.
- * @param stealSuccesses rounds that found work.
+ * @param stealAttempts  tries to take a task that looked available (see
+ *                       {@link WorkerCounter#STEAL_ATTEMPTS}).
+ * @param stealSuccesses tries that got a task.
  * @param tasksStolen    tasks run that came from the steal queue or a sibling.
  * @param tasksShed      tasks moved from this worker's ring into the steal queue.
  * @param siblingClaims  tasks claimed from siblings' rings.

@@ -1,6 +1,7 @@
 package io.brigade.examples;
 
 import io.brigade.examples.replay.ReplayCommand;
+import io.brigade.examples.skew.SkewCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
     subcommands = {
         CommandLine.HelpCommand.class,
         ReplayCommand.class,
+        SkewCommand.class,
     })
 public final class Main implements Callable<Integer>
 {
