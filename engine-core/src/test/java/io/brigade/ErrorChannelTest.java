@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -429,6 +431,64 @@ class ErrorChannelTest
         assertThat(metrics.accepted()).isEqualTo(2);
         assertThat(metrics.failed()).isEqualTo(1);
         assertThat(metrics.completed()).isEqualTo(1);
+    }
+
+    /**
+     * A balancer that throws fails the task on entry. In an ORDERED stage the task already holds
+     * a window ticket, which is given back as a skipped slot; the skip is made on the submitting
+     * thread, which may not drain the window, so a worker must. Task 9 is submitted once 0..8
+     * have completed and close() follows at once: the window must still end up empty. Whether a
+     * worker gets there first is a race, so the test runs 20 rounds.
+     */
+    @Test
+    @Timeout(60)
+    void shouldLeaveOrderedWindowEmptyWhenBalancerThrowsOnEntry()
+    {
+        final List<String> leftovers = new ArrayList<>();
+        for (int round = 0; round < 20; round++)
+        {
+            final Outcomes outcomes = new Outcomes();
+            final Pipeline<Job> pipeline = Pipeline.<Job>builder("errs-balancer" + round)
+                .stage("seq", (Job job) -> {}).workers(2).order(StageOrder.ORDERED)
+                .balancer(() -> (key, load) ->
+                {
+                    if (5 == key || 9 == key)
+                    {
+                        throw new IllegalStateException("no worker for task " + key);
+                    }
+                    return (int)key;
+                }).and()
+                .onComplete(outcomes::onComplete)
+                .onError(outcomes::onError)
+                .build();
+            pipeline.start();
+            for (int i = 0; i < 9; i++)
+            {
+                assertThat(pipeline.submit(new Job(i))).isEqualTo(i);
+            }
+            TestSupport.await(() -> 8 == outcomes.completed.size(), 10_000,
+                () -> outcomes.completed.size() + " of 8 completed");
+
+            assertThat(pipeline.submit(new Job(9))).isEqualTo(9);
+            pipeline.close();
+
+            assertThat(outcomes.failures).extracting((failure) -> failure.job().index)
+                .containsExactlyInAnyOrder(5, 9);
+            assertThat(outcomes.failures).allSatisfy((failure) ->
+            {
+                assertThat(failure.stage()).isEqualTo("seq");
+                assertThat(failure.worker()).isEqualTo(TaskErrorHandler.NO_WORKER);
+                assertThat(failure.attempts()).isZero();
+            });
+            assertThat(outcomes.completed).hasSize(8).doesNotContain(5, 9);
+            assertThat(pipeline.metrics().inFlight()).isZero();
+            for (final String leftover : TestSupport.undrainedStages(pipeline))
+            {
+                leftovers.add("round " + round + ": " + leftover);
+            }
+        }
+
+        assertThat(leftovers).as("left behind after close").isEmpty();
     }
 
     private static long keyOf(final Job job)

@@ -31,14 +31,22 @@ class StuckOwnerTest
     static final class Probe
     {
         final boolean longTask;
+        final long key;
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch finished = new CountDownLatch(1);
         volatile long startNs;
+        volatile long endNs;
         volatile Thread thread;
 
         Probe(final boolean longTask)
         {
+            this(longTask, 0);
+        }
+
+        Probe(final boolean longTask, final long key)
+        {
             this.longTask = longTask;
+            this.key = key;
         }
     }
 
@@ -108,6 +116,75 @@ class StuckOwnerTest
         {
             TestSupport.spinFor(A_BUSY_NS);
         }
+        probe.endNs = System.nanoTime();
+    }
+
+    /**
+     * The KEYED form of the same requirement. Key A's task A1 runs for 500 ms; A2 (key A) waits
+     * for it, as it must; B1 has another key, whose stripe lands in the same worker's ring behind
+     * A2. StageOrder.KEYED promises that different keys run in parallel and that a thief may take
+     * a task when no earlier task of its key is running, which is B1's case, and three workers
+     * are idle: B1 must start within 50 ms. Five runs.
+     */
+    @Test
+    @Timeout(60)
+    void shouldStartOtherKeyOnIdleSiblingWhenKeyAheadOfItWaitsForStuckTask()
+        throws InterruptedException
+    {
+        final int workers = 4;
+        final int stripes = 16;
+        final KeyStripes layout = new KeyStripes(stripes);
+        final long keyA = 0;
+        final int stripeA = layout.stripeOf(keyA);
+        long found = -1;
+        for (long k = 1; found < 0; k++)
+        {
+            final int stripe = layout.stripeOf(k);
+            if (stripe != stripeA && stripe % workers == stripeA % workers)
+            {
+                found = k;
+            }
+        }
+        final long keyB = found;
+        final Pipeline<Probe> pipeline = Pipeline.<Probe>builder("stuck-keyed")
+            .stage("book", StuckOwnerTest::process).workers(workers).order(StageOrder.KEYED)
+            .keyStripes(stripes).key((probe) -> probe.key).and()
+            .onComplete((probe, id) -> probe.finished.countDown())
+            .build();
+        pipeline.start();
+
+        final List<Run> runs = new ArrayList<>();
+        try
+        {
+            for (int run = 0; run < 5; run++)
+            {
+                final Probe a1 = new Probe(true, keyA);
+                final Probe a2 = new Probe(false, keyA);
+                final Probe b1 = new Probe(false, keyB);
+                pipeline.submit(a1);
+                assertThat(a1.started.await(10, TimeUnit.SECONDS)).as("A1 started").isTrue();
+                pipeline.submit(a2);
+                final long submitNs = System.nanoTime();
+                pipeline.submit(b1);
+                assertThat(b1.started.await(10, TimeUnit.SECONDS)).as("B1 started").isTrue();
+                assertThat(a2.finished.await(10, TimeUnit.SECONDS)).as("A2 finished").isTrue();
+                assertThat(a2.startNs).as("A2 started after A1 ended").isGreaterThan(a1.endNs);
+                runs.add(new Run(
+                    run, workerOf(a1.thread), a1.thread.getName(), b1.thread.getName(),
+                    TimeUnit.NANOSECONDS.toMicros(b1.startNs - submitNs)));
+                assertThat(b1.finished.await(10, TimeUnit.SECONDS)).as("B1 finished").isTrue();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+
+        System.out.println(
+            "StuckOwnerTest keyed runs (keyA=" + keyA + " keyB=" + keyB + "): " + runs);
+        assertThat(runs).allSatisfy((run) -> assertThat(run.latencyUs())
+            .as("B1's start latency (us) in %s", run)
+            .isLessThan(TimeUnit.NANOSECONDS.toMicros(B_START_LIMIT_NS)));
     }
 
     private static int workerOf(final Thread thread)
