@@ -5,6 +5,7 @@ import io.brigade.metrics.PipelineMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -292,6 +293,36 @@ class LifecycleTest
 
             assertThat(TestSupport.liveThreadsNamed(name + "-")).as("round %d", round).isEmpty();
         }
+    }
+
+    /**
+     * An idle worker may be parked for up to idleMaxParkNs; close() must still end it, whatever
+     * the configured park, and report a clean close once every task has ended.
+     */
+    @Test
+    @Timeout(30)
+    void shouldEndEveryThreadWhenIdleWorkersParkLongerThanCloseWaits()
+    {
+        final AtomicInteger completed = new AtomicInteger();
+        final Pipeline<Item> pipeline = Pipeline.<Item>builder("life-sleepy")
+            .stage("only", (Item item) -> {}).workers(2).and()
+            .idleStrategy("sleep")
+            .idleMaxParkNs(TimeUnit.MILLISECONDS.toNanos(2_500))
+            .onComplete((item, id) -> completed.incrementAndGet())
+            .build();
+        pipeline.start();
+        pipeline.submit(new Item(1));
+        TestSupport.await(() -> 1 == completed.get(), 10_000, () -> "task to complete");
+
+        final long startNs = System.nanoTime();
+        final boolean clean = pipeline.close(20, TimeUnit.SECONDS);
+        final long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+        final List<Thread> alive = TestSupport.liveThreadsNamed("life-sleepy-");
+
+        TestSupport.await(() -> TestSupport.liveThreadsNamed("life-sleepy-").isEmpty(), 10_000,
+            () -> "sleeping workers to end");
+        assertThat(alive).as("threads alive when close returned after %d ms", closeMs).isEmpty();
+        assertThat(clean).as("close(20 s) after %d ms with every task ended", closeMs).isTrue();
     }
 
     @Test
