@@ -340,7 +340,17 @@ public final class EngineConfiguration
             return defaultValue;
         }
 
-        final long size = SystemUtil.parseSize(name, value.trim());
+        final long size;
+        try
+        {
+            size = SystemUtil.parseSize(name, value.trim());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalArgumentException(
+                name + ": cannot parse '" + value + "' as a size (a whole number, optionally with k, m or g)", ex);
+        }
+
         if (size > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException(name + ": " + value + " is too large");
@@ -375,7 +385,16 @@ public final class EngineConfiguration
             return defaultNs;
         }
 
-        return SystemUtil.parseDuration(name, value.trim());
+        try
+        {
+            return SystemUtil.parseDuration(name, value.trim());
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IllegalArgumentException(
+                name + ": cannot parse '" + value + "' as a duration (a whole number, optionally with ns, us, ms or s)",
+                ex);
+        }
     }
 
     private static boolean bool(final String name, final boolean defaultValue)

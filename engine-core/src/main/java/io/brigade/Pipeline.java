@@ -61,7 +61,8 @@ public final class Pipeline<T> implements AutoCloseable
     private static final int ABORTING = 3;
     private static final int STOPPED = 4;
 
-    private static final long THREAD_EXIT_GRACE_MS = 2_000;
+    private static final long CLEAN_EXIT_GRACE_MS = 10_000;
+    private static final long ABORT_EXIT_GRACE_MS = 2_000;
     private static final int ERROR_LOG_BYTES = 64 * 1024;
 
     private final String name;
@@ -86,7 +87,9 @@ public final class Pipeline<T> implements AutoCloseable
     private final Object lifecycleLock = new Object();
     private final Sampler sampler;
     private volatile int state = NEW;
+    private volatile boolean aborted;
     private AgentRunner controlRunner;
+    private Thread controlThread;
     private long startNs;
     private long stopNs;
     private boolean closedCleanly;
@@ -229,9 +232,12 @@ public final class Pipeline<T> implements AutoCloseable
 
             if (anyWeighted)
             {
-                controlRunner = new AgentRunner(
-                    new SleepingMillisIdleStrategy(1), this::onEngineError, null, new ControlAgent(this, balancerPeriodNs));
-                AgentRunner.startOnThread(controlRunner);
+                final ControlAgent agent = new ControlAgent(this, balancerPeriodNs);
+                controlRunner = new AgentRunner(new SleepingMillisIdleStrategy(1), this::onEngineError, null, agent);
+                // The pipeline keeps the thread itself: a runner closed before its thread has run
+                // returns without joining it.
+                controlThread = new Thread(controlRunner, agent.roleName());
+                controlThread.start();
             }
         }
     }
@@ -355,11 +361,16 @@ public final class Pipeline<T> implements AutoCloseable
             final boolean drained = awaitQuiescence(timeoutNs);
             if (!drained)
             {
+                aborted = true;
                 state = ABORTING;
             }
 
-            boolean exited = stopThreads();
-            if (!drained)
+            final boolean exited = stopThreads(drained ? CLEAN_EXIT_GRACE_MS : ABORT_EXIT_GRACE_MS);
+            if (drained)
+            {
+                clearSkippedTickets();
+            }
+            else
             {
                 sweepAbandoned();
             }
@@ -367,6 +378,7 @@ public final class Pipeline<T> implements AutoCloseable
             if (null != controlRunner)
             {
                 controlRunner.close();
+                joinQuietly(controlThread, CLEAN_EXIT_GRACE_MS);
             }
 
             stopNs = System.nanoTime();
@@ -506,9 +518,18 @@ public final class Pipeline<T> implements AutoCloseable
         return RUNNING == state;
     }
 
+    /**
+     * True from the moment a timed close gives up, for good: a processor that returns after the
+     * close must not hand its task to a stage no thread serves any more.
+     */
     boolean isAborting()
     {
-        return ABORTING == state;
+        return aborted;
+    }
+
+    Stage[] stages()
+    {
+        return stages;
     }
 
     IdleStrategy newBackpressureIdle()
@@ -671,7 +692,7 @@ public final class Pipeline<T> implements AutoCloseable
         }
     }
 
-    private boolean stopThreads()
+    private boolean stopThreads(final long graceMs)
     {
         for (final Stage stage : stages)
         {
@@ -681,11 +702,17 @@ public final class Pipeline<T> implements AutoCloseable
             }
         }
 
+        // A worker parked by its idle strategy sees the stop flag only when it wakes.
+        for (final Thread thread : threads)
+        {
+            LockSupport.unpark(thread);
+        }
+
         final boolean interrupted = Thread.interrupted();
         boolean allExited = true;
         try
         {
-            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(THREAD_EXIT_GRACE_MS);
+            final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
             for (final Thread thread : threads)
             {
                 final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
@@ -705,6 +732,20 @@ public final class Pipeline<T> implements AutoCloseable
         }
 
         return allExited;
+    }
+
+    private void clearSkippedTickets()
+    {
+        // At quiescence a window can hold only tickets skipped by submitters that gave up, which
+        // idle workers would have drained had they made one more pass.
+        for (final Stage stage : stages)
+        {
+            if (null != stage.window)
+            {
+                stage.window.sweep((record) -> abandon(record, stage, "was left in the reorder window of stage '" +
+                    stage.name + "'"));
+            }
+        }
     }
 
     private static void joinQuietly(final Thread thread, final long timeoutMs)

@@ -231,7 +231,7 @@ public final class StageBuilder<T>
     /**
      * Sets the capacity of the stage's steal queue.
      *
-     * @param stealQueueCapacity a power of two.
+     * @param stealQueueCapacity a power of two, at least 2.
      * @return this.
      */
     public StageBuilder<T> stealQueueCapacity(final int stealQueueCapacity)
@@ -263,7 +263,8 @@ public final class StageBuilder<T>
     void validate()
     {
         final String where = "stage '" + name + "': ";
-        require(workers >= 1 && workers <= 1024, where + "workers must be in [1, 1024], was " + workers);
+        require(workers >= 1 && workers <= 1024,
+            where + "workers must be in [1, 1024] (" + EngineConfiguration.WORKERS_PROP_NAME + "), was " + workers);
         require(isPowerOfTwo(ringSize) && ringSize >= 2,
             where + "ringSize must be a power of two >= 2 (" + EngineConfiguration.RING_SIZE_PROP_NAME +
             "), was " + ringSize);
@@ -305,8 +306,8 @@ public final class StageBuilder<T>
             require(stealThreshold > 0 && stealThreshold <= 1,
                 where + "stealThreshold must be in (0, 1] (" + EngineConfiguration.STEAL_THRESHOLD_PROP_NAME +
                 "), was " + stealThreshold);
-            require(isPowerOfTwo(stealQueueCapacity),
-                where + "stealQueueCapacity must be a power of two (" +
+            require(isPowerOfTwo(stealQueueCapacity) && stealQueueCapacity >= 2,
+                where + "stealQueueCapacity must be a power of two >= 2 (" +
                 EngineConfiguration.STEAL_QUEUE_CAPACITY_PROP_NAME + "), was " + stealQueueCapacity);
             require(stealBatch >= 1 && stealBatch <= stealQueueCapacity,
                 where + "stealBatch must be in [1, stealQueueCapacity=" + stealQueueCapacity + "] (" +

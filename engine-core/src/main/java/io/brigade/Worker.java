@@ -133,28 +133,8 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             return 0;
         }
 
-        final StealQueue stealQueue = stage.stealQueue;
-        if (null != stealQueue && 0 == (++tick & FAIRNESS_MASK) && stealQueue.surplus() > 0 &&
-            stealQueue.poll(current))
+        if (takeTask())
         {
-            tasksStolen.incrementRelease();
-            return runCurrent();
-        }
-
-        final long sequence = null == stage.stripes ? ring.claim() : ring.claimKeyed(stage.stripes);
-        if (sequence >= 0)
-        {
-            ring.take(sequence, current);
-            if (null != stealQueue)
-            {
-                shedIfOverloaded();
-            }
-            return runCurrent();
-        }
-
-        if (null != stealQueue && steal())
-        {
-            tasksStolen.incrementRelease();
             return runCurrent();
         }
 
@@ -172,6 +152,42 @@ final class Worker implements Runnable, ReorderWindow.Emitter
         }
 
         return 0;
+    }
+
+    /**
+     * Puts the next task into {@link #current}: from the steal queue on a fairness turn, else from
+     * this worker's ring, else stolen.
+     *
+     * @return whether there is a task to run.
+     */
+    private boolean takeTask()
+    {
+        final StealQueue stealQueue = stage.stealQueue;
+        if (null != stealQueue && 0 == (++tick & FAIRNESS_MASK) && stealQueue.surplus() > 0 &&
+            stealQueue.poll(current))
+        {
+            tasksStolen.incrementRelease();
+            return true;
+        }
+
+        final long sequence = null == stage.stripes ? ring.claim() : ring.claimKeyed(stage.stripes);
+        if (sequence >= 0)
+        {
+            ring.take(sequence, current);
+            if (null != stealQueue)
+            {
+                shedIfOverloaded();
+            }
+            return true;
+        }
+
+        if (null != stealQueue && steal())
+        {
+            tasksStolen.incrementRelease();
+            return true;
+        }
+
+        return false;
     }
 
     private void shedIfOverloaded()
@@ -312,7 +328,13 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             if (null == failure)
             {
                 processed.incrementRelease();
-                if (null != stage.window)
+                if (pipeline.isAborting())
+                {
+                    // The processor returned after a timed close gave up: no thread serves the
+                    // stages ahead, and the close has already swept them.
+                    pipeline.abandon(record, stage, "finished stage '" + stage.name + "' after the close gave up");
+                }
+                else if (null != stage.window)
                 {
                     stage.window.complete(record.ticket, record);
                     stage.window.drain(this);
@@ -326,7 +348,7 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             {
                 failed.incrementRelease();
                 pipeline.reportFailure(task, record.taskId, stage, index, failure, attempts);
-                if (null != stage.window)
+                if (null != stage.window && !pipeline.isAborting())
                 {
                     stage.window.skip(record.ticket);
                     stage.window.drain(this);
@@ -363,6 +385,12 @@ final class Worker implements Runnable, ReorderWindow.Emitter
         if (null == next)
         {
             complete(record, nowNs);
+            return;
+        }
+
+        if (pipeline.isAborting())
+        {
+            pipeline.abandon(record, next, "was about to enter stage '" + next.name + "' when the close gave up");
             return;
         }
 

@@ -1,7 +1,6 @@
 package io.brigade;
 
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,25 +89,14 @@ final class TestSupport
     }
 
     /**
-     * The pipeline's stages. The pipeline keeps them in a private field and offers no accessor,
-     * so this reads the field reflectively; the stages themselves are then used through their
-     * package-private API.
+     * The pipeline's stages, for inspection through their package-private API.
      *
      * @param pipeline the pipeline.
      * @return its stages, in order.
      */
     static Stage[] stages(final Pipeline<?> pipeline)
     {
-        try
-        {
-            final Field field = Pipeline.class.getDeclaredField("stages");
-            field.setAccessible(true);
-            return (Stage[])field.get(pipeline);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new AssertionError("cannot reach the stages of pipeline " + pipeline.name(), ex);
-        }
+        return pipeline.stages();
     }
 
     /**
