@@ -810,6 +810,18 @@ public final class Pipeline<T> implements AutoCloseable
                 stage.window.sweep((record) -> abandon(
                     record, stage, "had finished stage '" + stage.name + "' and was waiting for earlier tasks"));
             }
+
+            if (null != stage.stripes)
+            {
+                for (int stripe = 0; stripe < stage.stripes.count(); stripe++)
+                {
+                    if (stage.stripes.takeSuccessor(stripe, scratch))
+                    {
+                        abandon(scratch, stage, "was waiting in stage '" + stage.name + "' for an earlier task of its key");
+                        scratch.clear();
+                    }
+                }
+            }
         }
     }
 

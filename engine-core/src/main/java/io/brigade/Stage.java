@@ -320,6 +320,8 @@ final class Stage implements LoadView
             }
         }
 
-        return (null == stealQueue || 0 == stealQueue.surplus()) && (null == window || 0 == window.occupancy());
+        return (null == stealQueue || 0 == stealQueue.surplus()) &&
+            (null == window || 0 == window.occupancy()) &&
+            (null == stripes || stripes.isIdle());
     }
 }

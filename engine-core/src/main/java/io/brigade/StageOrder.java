@@ -20,8 +20,10 @@ public enum StageOrder
 
     /**
      * Tasks with the same key run one at a time, in the order they entered the stage, and leave it
-     * in that order; different keys run in parallel. Dispatch is by key affinity; a thief may take
-     * a task only when no earlier task of its key is still running.
+     * in that order; different keys run in parallel. Dispatch is by key affinity. A task is taken,
+     * by its worker or a thief, only when no earlier task of its key is still running; a task whose
+     * key is running is parked with that key's holder, which runs it next, so the tasks of other
+     * keys queued behind it are not held up.
      */
     KEYED
 }

@@ -28,11 +28,17 @@ import java.lang.invoke.VarHandle;
  */
 final class TaskRing
 {
-    /** {@link #claim()} and {@link #claimKeyed(KeyStripes)}: no published task at the head. */
+    /** {@link #claim()} and {@link #takeKeyed}: no published task at the head. */
     static final long EMPTY = -1;
 
-    /** {@link #claimKeyed(KeyStripes)}: the head task's key is running elsewhere. */
+    /** {@link #takeKeyed}: the head's key is held and already has a successor parked. */
     static final long BLOCKED = -2;
+
+    /** {@link #takeKeyed}: a task was taken into the destination. */
+    static final int TAKEN = 1;
+
+    /** {@link #takeKeyed}: the head task was parked as its key's successor. */
+    static final int PARKED = 2;
 
     private final RingBuffer<Slot> ring;
     private final Sequence head = new Sequence(0);
@@ -121,21 +127,25 @@ final class TaskRing
     }
 
     /**
-     * Claims the head slot only if its key stripe can be acquired, so that tasks of one key are
-     * taken in sequence order and never run two at a time. On success the caller holds the stripe
-     * and must release it when the task is done.
+     * Keyed take: claims the head slot for a task whose key stripe is free, or parks it as its
+     * stripe's successor when the stripe is held, so that tasks of other keys behind it are not
+     * held up. Claims happen in ring order, so tasks of one key are claimed, and run, in order.
      *
-     * @param stripes the stage's key stripes.
-     * @return the claimed sequence, {@link #EMPTY}, or {@link #BLOCKED} when the head's key is busy.
+     * @param destination receives the task on {@link #TAKEN}; the caller then holds its stripe and
+     *                    must release it with {@link KeyStripes#release(int, TaskRecord)}.
+     * @param stripes     the stage's key stripes.
+     * @return {@link #TAKEN}; {@link #PARKED} when the head task was parked with the holder of its
+     * key (call again for the next); {@link #EMPTY}; or {@link #BLOCKED} when the head's key is
+     * held and already has a successor parked.
      */
-    long claimKeyed(final KeyStripes stripes)
+    int takeKeyed(final TaskRecord destination, final KeyStripes stripes)
     {
         while (true)
         {
             final long h = head.get();
             if (!ring.isAvailable(h))
             {
-                return EMPTY;
+                return (int)EMPTY;
             }
 
             // Read before the claim, so possibly stale; the head CAS below validates it: a slot
@@ -150,20 +160,41 @@ final class TaskRing
                 continue;
             }
 
-            if (!stripes.tryAcquire(stripe))
+            if (stripes.tryAcquire(stripe))
             {
-                if (head.get() != h)
+                if (head.compareAndSet(h, h + 1))
                 {
-                    continue;
+                    take(h, destination);
+                    return TAKEN;
                 }
-                return BLOCKED;
+
+                // Someone else claimed the head; while this thread held the stripe a task of it
+                // may have been parked, and then it is this thread's to run.
+                if (stripes.release(stripe, destination))
+                {
+                    return TAKEN;
+                }
+                continue;
             }
 
-            if (head.compareAndSet(h, h + 1))
+            if (stripes.tryReserveSuccessor(stripe))
             {
-                return h;
+                if (head.compareAndSet(h, h + 1))
+                {
+                    take(h, stripes.successorSlot(stripe));
+                    stripes.parked(stripe);
+                    return PARKED;
+                }
+                stripes.unreserve(stripe);
+                continue;
             }
-            stripes.release(stripe);
+
+            if (head.get() != h || KeyStripes.FREE == stripes.state(stripe))
+            {
+                continue;
+            }
+
+            return (int)BLOCKED;
         }
     }
 
@@ -222,10 +253,11 @@ final class TaskRing
     }
 
     /**
-     * Keyed variant of {@link #takeBatch(int, TaskRecord[])}: takes head slots while each one's
-     * stripe can be acquired. Every record taken holds its stripe.
+     * Keyed variant of {@link #takeBatch(int, TaskRecord[])}: takes head tasks whose stripes are
+     * free (each record taken holds its stripe), parking those whose stripes are held, until it has
+     * {@code max}, the ring is empty, or a head is blocked.
      *
-     * @param max          most slots to take.
+     * @param max          most tasks to take.
      * @param destinations records that receive the tasks.
      * @param stripes      the stage's key stripes.
      * @return how many were taken.
@@ -235,12 +267,15 @@ final class TaskRing
         int count = 0;
         while (count < max)
         {
-            final long sequence = claimKeyed(stripes);
-            if (sequence < 0)
+            final int result = takeKeyed(destinations[count], stripes);
+            if (TAKEN == result)
+            {
+                count++;
+            }
+            else if (PARKED != result)
             {
                 break;
             }
-            take(sequence, destinations[count++]);
         }
 
         return count;

@@ -170,10 +170,8 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             return true;
         }
 
-        final long sequence = null == stage.stripes ? ring.claim() : ring.claimKeyed(stage.stripes);
-        if (sequence >= 0)
+        if (takeFrom(ring))
         {
-            ring.take(sequence, current);
             if (null != stealQueue)
             {
                 shedIfOverloaded();
@@ -239,6 +237,38 @@ final class Worker implements Runnable, ReorderWindow.Emitter
         }
     }
 
+    /**
+     * Takes the head task of a ring into {@link #current}. In a KEYED stage, head tasks whose key
+     * is running are parked with the key's holder on the way.
+     *
+     * @param from the ring, this worker's or a sibling's.
+     * @return whether a task was taken.
+     */
+    private boolean takeFrom(final TaskRing from)
+    {
+        final KeyStripes stripes = stage.stripes;
+        if (null == stripes)
+        {
+            final long sequence = from.claim();
+            if (sequence < 0)
+            {
+                return false;
+            }
+
+            from.take(sequence, current);
+            return true;
+        }
+
+        int result;
+        do
+        {
+            result = from.takeKeyed(current, stripes);
+        }
+        while (TaskRing.PARKED == result);
+
+        return TaskRing.TAKEN == result;
+    }
+
     private boolean steal()
     {
         final StealQueue stealQueue = stage.stealQueue;
@@ -268,11 +298,8 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             }
 
             stealAttempts.incrementRelease();
-            final TaskRing victimRing = rings[victim];
-            final long sequence = null == stage.stripes ? victimRing.claim() : victimRing.claimKeyed(stage.stripes);
-            if (sequence >= 0)
+            if (takeFrom(rings[victim]))
             {
-                victimRing.take(sequence, current);
                 siblingClaims.incrementRelease();
                 stealSuccesses.incrementRelease();
                 return true;
@@ -290,6 +317,24 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             stage.idleWorkers.decrementAndGet();
         }
 
+        final KeyStripes stripes = stage.stripes;
+        boolean more;
+        do
+        {
+            runOne();
+
+            // Released only once the task has been handed on, so the next task of its key cannot
+            // overtake it downstream. A successor parked meanwhile runs next, on this thread,
+            // with the stripe still held.
+            more = null != stripes && stripes.release(current.stripe, current);
+        }
+        while (more);
+
+        return 1;
+    }
+
+    private void runOne()
+    {
         final TaskRecord record = current;
         final Object task = record.task;
         final int maxAttempts = stage.maxAttempts;
@@ -323,6 +368,7 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             retries.getAndAddRelease(attempts - 1);
         }
 
+        final int stripe = record.stripe;
         try
         {
             if (null == failure)
@@ -357,16 +403,9 @@ final class Worker implements Runnable, ReorderWindow.Emitter
         }
         finally
         {
-            // Released only once the task has been handed on, so the next task of its key cannot
-            // overtake it downstream.
-            if (null != stage.stripes)
-            {
-                stage.stripes.release(record.stripe);
-            }
             record.clear();
+            record.stripe = stripe;
         }
-
-        return 1;
     }
 
     /**

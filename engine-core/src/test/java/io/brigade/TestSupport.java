@@ -137,7 +137,7 @@ final class TestSupport
                 int held = 0;
                 for (int s = 0; s < stage.stripes.count(); s++)
                 {
-                    held += stage.stripes.isHeld(s) ? 1 : 0;
+                    held += KeyStripes.FREE == stage.stripes.state(s) ? 0 : 1;
                 }
                 if (held > 0)
                 {
