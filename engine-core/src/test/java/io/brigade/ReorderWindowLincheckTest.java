@@ -167,6 +167,7 @@ class ReorderWindowLincheckTest
         }
         window.drain(emitter);
 
+        assertThat(violation.get()).isNull();
         final List<Long> expected = new ArrayList<>();
         for (int t = 0; t < totalTickets; t++)
         {
@@ -176,7 +177,6 @@ class ReorderWindowLincheckTest
                 expected.add((long)t);
             }
         }
-        assertThat(violation.get()).isNull();
         assertThat(emitter.emitted).containsExactlyElementsOf(expected);
         assertThat(window.occupancy()).isZero();
         assertThat(window.isHeadParked()).isFalse();
