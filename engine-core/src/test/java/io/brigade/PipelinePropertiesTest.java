@@ -50,8 +50,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * and the accounting must balance. {@link PipelineCloseRaceTest} pins the same promise down on a
  * one-stage pipeline.
  * <p>
- * A failing example is printed by QuickTheories with its seed; each example also carries its own
- * workload seed. Hangs are caught by a watchdog that dumps the pipeline's threads and metrics.
+ * A failing example is printed by QuickTheories with its seed ("Seed was ..."; replay the same
+ * examples with {@code -DQT_SEED=<seed>}), and every example carries its own workload seed. Hangs
+ * are caught by a watchdog that dumps the pipeline's threads and metrics.
  */
 class PipelinePropertiesTest
 {
