@@ -37,7 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * emitter, so what one drain call emits depends on who held the flag; and the head advances one
  * ticket at a time, on behalf of other threads' completions, so an entry that races a drain can
  * see room that no atomic drain would have made yet (or, when the emitter lags, no room after a
- * completion has returned). Two targets follow from that:
+ * completion has returned). With entry and drain free on every thread the model checker shows it
+ * at once: after {@code acquire(): 0, complete: 0, acquire(): 1}, thread 2's {@code drain()}
+ * returns {@code []} because thread 1 holds the emitter flag, thread 2 then completes ticket 1,
+ * and thread 1's drain, still going, returns {@code [0, 1]}: no atomic order explains both.
+ * Two targets follow from that:
  * <ul>
  * <li>a strict one, checked against a sequential specification: entry and drain on one thread
  * (so the head only moves between that thread's entries) and completions and skips from the
