@@ -64,6 +64,11 @@ final class KeyStripes
         return states.get(stripe);
     }
 
+    boolean isHeld(final int stripe)
+    {
+        return FREE != states.get(stripe);
+    }
+
     /**
      * Takes a free stripe.
      *

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -79,6 +80,7 @@ public final class Pipeline<T> implements AutoCloseable
     private final DistinctErrorLog errorLog;
     private final UnsafeBuffer errorBuffer;
     private final AtomicLong accepted = new AtomicLong();
+    private final LongAdder offersEnded = new LongAdder();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong engineErrors = new AtomicLong();
@@ -281,27 +283,35 @@ public final class Pipeline<T> implements AutoCloseable
         // Taking the id before reading the state pairs with close(), which sets the state before it
         // reads the id counter: either close sees this id and waits for it, or this sees the close.
         final long taskId = accepted.getAndIncrement();
-        if (RUNNING != state)
+        try
         {
-            rejected.incrementAndGet();
-            return CLOSED;
-        }
-
-        final long nowNs = System.nanoTime();
-        final int result = stages[0].dispatch(task, taskId, nowNs, nowNs, null, wait);
-        switch (result)
-        {
-            case Stage.OK:
-            case Stage.FAILED:
-                return taskId;
-
-            case Stage.BACK_PRESSURED:
-                rejected.incrementAndGet();
-                return BACK_PRESSURED;
-
-            default:
+            if (RUNNING != state)
+            {
                 rejected.incrementAndGet();
                 return CLOSED;
+            }
+
+            final long nowNs = System.nanoTime();
+            final int result = stages[0].dispatch(task, taskId, nowNs, nowNs, null, wait);
+            switch (result)
+            {
+                case Stage.OK:
+                case Stage.FAILED:
+                    return taskId;
+
+                case Stage.BACK_PRESSURED:
+                    rejected.incrementAndGet();
+                    return BACK_PRESSURED;
+
+                default:
+                    rejected.incrementAndGet();
+                    return CLOSED;
+            }
+        }
+        finally
+        {
+            // Lets a close that gives up wait for submitters still publishing before it sweeps.
+            offersEnded.increment();
         }
     }
 
@@ -365,13 +375,16 @@ public final class Pipeline<T> implements AutoCloseable
                 state = ABORTING;
             }
 
-            final boolean exited = stopThreads(drained ? CLEAN_EXIT_GRACE_MS : ABORT_EXIT_GRACE_MS);
+            boolean exited = stopThreads(drained ? CLEAN_EXIT_GRACE_MS : ABORT_EXIT_GRACE_MS);
             if (drained)
             {
                 clearSkippedTickets();
             }
             else
             {
+                // A submitter that passed the state check before the abort may still be publishing;
+                // the sweep must see its task, and the slots behind it.
+                exited &= awaitSubmittersOut(ABORT_EXIT_GRACE_MS);
                 sweepAbandoned();
             }
 
@@ -689,6 +702,27 @@ public final class Pipeline<T> implements AutoCloseable
             }
 
             LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private boolean awaitSubmittersOut(final long graceMs)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+        while (true)
+        {
+            // Ended offers are read before started ones, as in awaitQuiescence.
+            final long ended = offersEnded.sum();
+            if (ended == accepted.get())
+            {
+                return true;
+            }
+
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+
+            Thread.yield();
         }
     }
 

@@ -21,15 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Keyed claims on a {@link TaskRing}: per key, tasks are claimed and run in the order they were
- * published, never two of a key at once, and a head whose key is held is reported BLOCKED.
+ * Keyed takes on a {@link TaskRing}: per key, tasks are claimed and run in the order they were
+ * published, never two of a key at once; a head whose key is held is parked with the holder, and
+ * reported BLOCKED only when that key already has a parked task.
  */
 class KeyStripesTest
 {
     private static final int STRIPES = 16;
 
     @Test
-    void shouldReportBlockedWhenHeadKeyIsHeld()
+    void shouldParkHeadWhoseKeyIsHeldAndTakeTheTaskBehindIt()
     {
         final KeyStripes stripes = new KeyStripes(STRIPES);
         final long[] keys = twoKeysOnDifferentStripes(stripes);
@@ -37,23 +38,61 @@ class KeyStripesTest
         publish(ring, stripes, keys[0]);
         publish(ring, stripes, keys[0]);
         publish(ring, stripes, keys[1]);
-        final TaskRecord record = new TaskRecord();
+        final TaskRecord holder = new TaskRecord();
+        final TaskRecord other = new TaskRecord();
 
-        final long first = ring.claimKeyed(stripes);
-        assertThat(first).isZero();
-        ring.take(first, record);
+        assertThat(ring.takeKeyed(holder, stripes)).isEqualTo(TaskRing.TAKEN);
+        assertThat(holder.taskId).isZero();
 
-        assertThat(ring.claimKeyed(stripes))
-            .as("the head's key is held, even though the task behind it is free")
+        assertThat(ring.takeKeyed(other, stripes))
+            .as("the head's key is held: the head is parked with its holder")
+            .isEqualTo(TaskRing.PARKED);
+        assertThat(stripes.state(holder.stripe)).isEqualTo(KeyStripes.SUCCESSOR);
+        assertThat(ring.takeKeyed(other, stripes))
+            .as("the task of the other key behind it is not held up").isEqualTo(TaskRing.TAKEN);
+        assertThat(other.taskId).isEqualTo(2);
+        assertThat(ring.takeKeyed(other, stripes)).isEqualTo(TaskRing.EMPTY);
+
+        assertThat(stripes.release(holder.stripe, holder))
+            .as("the holder gets its key's parked task next").isTrue();
+        assertThat(holder.taskId).isEqualTo(1);
+        assertThat(stripes.isHeld(holder.stripe)).isTrue();
+        assertThat(stripes.release(holder.stripe, holder)).isFalse();
+        assertThat(stripes.release(other.stripe, other)).isFalse();
+        assertThat(stripes.isIdle()).isTrue();
+        assertThat(ring.isDrained()).isTrue();
+    }
+
+    @Test
+    void shouldReportBlockedWhenHeadKeyIsHeldAndHasASuccessor()
+    {
+        final KeyStripes stripes = new KeyStripes(STRIPES);
+        final long[] keys = twoKeysOnDifferentStripes(stripes);
+        final TaskRing ring = new TaskRing(8);
+        publish(ring, stripes, keys[0]);
+        publish(ring, stripes, keys[0]);
+        publish(ring, stripes, keys[0]);
+        publish(ring, stripes, keys[1]);
+        final TaskRecord holder = new TaskRecord();
+        final TaskRecord other = new TaskRecord();
+
+        assertThat(ring.takeKeyed(holder, stripes)).isEqualTo(TaskRing.TAKEN);
+        assertThat(ring.takeKeyed(other, stripes)).isEqualTo(TaskRing.PARKED);
+        assertThat(ring.takeKeyed(other, stripes))
+            .as("one parked task per key: the third task of the key blocks the head")
             .isEqualTo(TaskRing.BLOCKED);
         assertThat(stripes.isHeld(stripes.stripeOf(keys[1])))
-            .as("a blocked claim holds no stripe").isFalse();
+            .as("a blocked take holds no stripe").isFalse();
         assertThat(ring.backlog()).isEqualTo(2);
 
-        stripes.release(record.stripe);
-        assertThat(ring.claimKeyed(stripes)).isEqualTo(1);
-        assertThat(ring.claimKeyed(stripes)).isEqualTo(2);
-        assertThat(ring.claimKeyed(stripes)).isEqualTo(TaskRing.EMPTY);
+        assertThat(stripes.release(holder.stripe, holder)).isTrue();
+        assertThat(holder.taskId).isEqualTo(1);
+        assertThat(ring.takeKeyed(other, stripes)).isEqualTo(TaskRing.PARKED);
+        assertThat(ring.takeKeyed(other, stripes)).isEqualTo(TaskRing.TAKEN);
+        assertThat(other.taskId).isEqualTo(3);
+        assertThat(stripes.release(holder.stripe, holder)).isTrue();
+        assertThat(holder.taskId).isEqualTo(2);
+        assertThat(stripes.release(holder.stripe, holder)).isFalse();
     }
 
     @Test
@@ -61,20 +100,23 @@ class KeyStripesTest
     {
         final KeyStripes stripes = new KeyStripes(STRIPES);
         final TaskRing ring = new TaskRing(4);
+        final TaskRecord record = new TaskRecord();
 
-        assertThat(ring.claimKeyed(stripes)).isEqualTo(TaskRing.EMPTY);
+        assertThat(ring.takeKeyed(record, stripes)).isEqualTo(TaskRing.EMPTY);
 
         final long sequence = ring.tryClaimSlot();
-        assertThat(ring.claimKeyed(stripes))
+        assertThat(ring.takeKeyed(record, stripes))
             .as("claimed by a producer but not yet published").isEqualTo(TaskRing.EMPTY);
 
+        ring.slot(sequence).taskId = sequence;
         ring.slot(sequence).stripe = stripes.stripeOf(7);
         ring.publish(sequence);
-        assertThat(ring.claimKeyed(stripes)).isEqualTo(sequence);
+        assertThat(ring.takeKeyed(record, stripes)).isEqualTo(TaskRing.TAKEN);
+        assertThat(record.taskId).isEqualTo(sequence);
     }
 
     @Test
-    void shouldStopBatchAtHeadWhoseKeyIsHeld()
+    void shouldTakeBatchOfFreeKeysAndParkTheRest()
     {
         final KeyStripes stripes = new KeyStripes(STRIPES);
         final long[] keys = twoKeysOnDifferentStripes(stripes);
@@ -83,19 +125,22 @@ class KeyStripesTest
         publish(ring, stripes, keys[1]);
         publish(ring, stripes, keys[0]);
         publish(ring, stripes, keys[1]);
+        publish(ring, stripes, keys[0]);
         final TaskRecord[] batch = records(4);
 
-        assertThat(ring.takeBatchKeyed(4, batch, stripes)).isEqualTo(2);
+        assertThat(ring.takeBatchKeyed(4, batch, stripes))
+            .as("two taken, two parked, then the head's key has a successor already").isEqualTo(2);
         assertThat(batch[0].taskId).isZero();
         assertThat(batch[1].taskId).isEqualTo(1);
-        assertThat(stripes.isHeld(batch[0].stripe)).isTrue();
-        assertThat(stripes.isHeld(batch[1].stripe)).isTrue();
-        assertThat(ring.claimKeyed(stripes)).isEqualTo(TaskRing.BLOCKED);
+        assertThat(stripes.state(batch[0].stripe)).isEqualTo(KeyStripes.SUCCESSOR);
+        assertThat(stripes.state(batch[1].stripe)).isEqualTo(KeyStripes.SUCCESSOR);
+        assertThat(ring.takeKeyed(new TaskRecord(), stripes)).isEqualTo(TaskRing.BLOCKED);
 
-        stripes.release(batch[0].stripe);
-        assertThat(ring.takeBatchKeyed(4, batch, stripes))
-            .as("key 0 is free again, key 1 still held").isEqualTo(1);
+        assertThat(stripes.release(batch[0].stripe, batch[0])).isTrue();
         assertThat(batch[0].taskId).isEqualTo(2);
+        assertThat(ring.takeBatchKeyed(4, batch, stripes))
+            .as("key 0's last task is parked again; nothing free to take").isZero();
+        assertThat(ring.isDrained()).isTrue();
     }
 
     @Test
@@ -107,16 +152,16 @@ class KeyStripesTest
         ring.slot(sequence).stripe = -1;
         ring.publish(sequence);
 
-        assertThatThrownBy(() -> ring.claimKeyed(stripes))
+        assertThatThrownBy(() -> ring.takeKeyed(new TaskRecord(), stripes))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("without a stripe");
     }
 
     /**
      * Two producers publish tasks whose key is a function of their sequence; three claimers
-     * take them with {@code claimKeyed}, shed them in keyed batches to a steal queue, and poll
-     * that queue. Each task is run as soon as it is taken or polled, and releases its stripe
-     * after. Per key, tasks must run in sequence order (the next one run is always the next
+     * take them with {@code takeKeyed} (parking those whose key is held), shed them in keyed
+     * batches to a steal queue, and poll that queue. Each task is run as soon as it is taken or
+     * polled, and releases its stripe after, running a parked successor if there is one. Per key, tasks must run in sequence order (the next one run is always the next
      * published sequence of that key), one at a time, each exactly once; at the end no stripe
      * is held and the ring is drained.
      */
@@ -297,14 +342,17 @@ class KeyStripesTest
                 boolean worked = false;
                 if (op < 2)
                 {
-                    final long sequence = ring.claimKeyed(stripes);
-                    if (sequence >= 0)
+                    final int result = ring.takeKeyed(record, stripes);
+                    if (TaskRing.TAKEN == result)
                     {
-                        ring.take(sequence, record);
-                        run(record, sequence, mine, random);
+                        run(record, record.taskId, mine, random);
                         worked = true;
                     }
-                    else if (TaskRing.BLOCKED == sequence)
+                    else if (TaskRing.PARKED == result)
+                    {
+                        worked = true;
+                    }
+                    else if (TaskRing.BLOCKED == result)
                     {
                         blocked.incrementAndGet();
                     }
@@ -384,7 +432,11 @@ class KeyStripesTest
 
             running.decrementAndGet(key);
             runCount.incrementAndGet();
-            stripes.release(record.stripe);
+            if (stripes.release(record.stripe, record))
+            {
+                // A task of the same key was parked while this one ran: it runs next, here.
+                run(record, record.taskId, mine, random);
+            }
         }
 
         private long nextOfKey(final int key, final long after)
