@@ -1,10 +1,16 @@
 package io.brigade.examples.skew;
 
+import io.brigade.examples.JsonWriter;
+
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
@@ -16,6 +22,7 @@ import java.util.function.ToLongFunction;
 public final class SkewReport
 {
     private static final double NS_PER_MS = 1e6;
+    private static final MathContext SIGNIFICANT = new MathContext(6);
     private static final String MORE = "              ";
     private static final String TABLE_FORMAT = "  %-38s%15s%15s%9s";
     private static final String RUN_FORMAT =
@@ -230,121 +237,149 @@ public final class SkewReport
      *
      * @param off runs with stealing off, in pair order.
      * @param on  runs with stealing on, in pair order.
-     * @return the JSON text, on one line.
+     * @return the JSON text, indented.
      */
     public String json(final List<SkewResult> off, final List<SkewResult> on)
     {
-        final JsonOut json = new JsonOut().beginObject(null).value("command", "skew");
-        json.beginObject("config")
-            .value("tasks", plan.tasks())
-            .value("workers", plan.workers())
-            .value("cheapUs", plan.cheapUs())
-            .value("ratio", plan.ratio())
-            .value("costlyPercent", plan.costlyPercent())
-            .value("pattern", plan.pattern().label())
-            .value("seed", plan.seed())
-            .value("repeats", repeats)
-            .value("warmup", warmup)
-            .value("ringSize", ringSize)
-            .value("unitsPerUs", plan.unitsPerUs())
-            .endObject();
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("command", "skew");
 
-        json.beginObject("plan")
-            .value("costlyTasks", plan.costlyCount())
-            .value("cheapUnits", plan.cheapUnits())
-            .value("costlyUnits", plan.costlyUnits())
-            .value("totalUnits", plan.totalUnits())
-            .value("plannedWorkNs", plan.unitsToNs(plan.totalUnits()))
-            .value("idealMakespanNs", plan.idealMakespanNs())
-            .value("roundRobinMakespanNs", plan.roundRobinMakespanNs());
-        json.beginArray("roundRobinWorkNs");
+        final Map<String, Object> config = new LinkedHashMap<>();
+        config.put("tasks", plan.tasks());
+        config.put("workers", plan.workers());
+        config.put("cheapUs", number(plan.cheapUs()));
+        config.put("ratio", number(plan.ratio()));
+        config.put("costlyPercent", number(plan.costlyPercent()));
+        config.put("pattern", plan.pattern().label());
+        config.put("seed", plan.seed());
+        config.put("repeats", repeats);
+        config.put("warmup", warmup);
+        config.put("ringSize", ringSize);
+        config.put("unitsPerUs", number(plan.unitsPerUs()));
+        root.put("config", config);
+
+        final Map<String, Object> planned = new LinkedHashMap<>();
+        planned.put("costlyTasks", plan.costlyCount());
+        planned.put("cheapUnits", plan.cheapUnits());
+        planned.put("costlyUnits", plan.costlyUnits());
+        planned.put("totalUnits", plan.totalUnits());
+        planned.put("plannedWorkNs", nanos(plan.unitsToNs(plan.totalUnits())));
+        planned.put("idealMakespanNs", nanos(plan.idealMakespanNs()));
+        planned.put("roundRobinMakespanNs", nanos(plan.roundRobinMakespanNs()));
+        final List<Object> roundRobinWork = new ArrayList<>();
         for (final long units : plan.roundRobinUnits())
         {
-            json.value(null, plan.unitsToNs(units));
+            roundRobinWork.add(nanos(plan.unitsToNs(units)));
         }
-        json.endArray().beginArray("roundRobinCostly");
+        planned.put("roundRobinWorkNs", roundRobinWork);
+        final List<Object> roundRobinCostly = new ArrayList<>();
         for (final int costly : plan.roundRobinCostly())
         {
-            json.value(null, costly);
+            roundRobinCostly.add(costly);
         }
-        json.endArray().endObject();
+        planned.put("roundRobinCostly", roundRobinCostly);
+        root.put("plan", planned);
 
-        json.beginArray("runs");
+        final List<Object> runs = new ArrayList<>();
         for (int i = 0; i < Math.max(off.size(), on.size()); i++)
         {
             if (i < off.size())
             {
-                run(json, i + 1, off.get(i));
+                runs.add(run(i + 1, off.get(i)));
             }
             if (i < on.size())
             {
-                run(json, i + 1, on.get(i));
+                runs.add(run(i + 1, on.get(i)));
             }
         }
-        json.endArray();
+        root.put("runs", runs);
 
         final SkewResult a = median(off);
         final SkewResult b = median(on);
-        json.beginObject("median")
-            .value("offPair", off.indexOf(a) + 1)
-            .value("onPair", on.indexOf(b) + 1)
-            .value("offMakespanNs", a.makespanNs())
-            .value("onMakespanNs", b.makespanNs())
-            .value("makespanRatio", (double)b.makespanNs() / a.makespanNs())
-            .value("offIdleNs", a.totalIdleNs())
-            .value("onIdleNs", b.totalIdleNs())
-            .value("idleRatio", (double)b.totalIdleNs() / a.totalIdleNs())
-            .value("throughputRatio", b.throughputPerSecond() / a.throughputPerSecond())
-            .value("medianOffIdleNs", medianOf(off, SkewResult::totalIdleNs))
-            .value("medianOnIdleNs", medianOf(on, SkewResult::totalIdleNs))
-            .endObject();
-        json.value("pairsWithLessIdle", pairsWithLessIdle(off, on));
+        final Map<String, Object> median = new LinkedHashMap<>();
+        median.put("offPair", off.indexOf(a) + 1);
+        median.put("onPair", on.indexOf(b) + 1);
+        median.put("offMakespanNs", a.makespanNs());
+        median.put("onMakespanNs", b.makespanNs());
+        median.put("makespanRatio", number((double)b.makespanNs() / a.makespanNs()));
+        median.put("offIdleNs", a.totalIdleNs());
+        median.put("onIdleNs", b.totalIdleNs());
+        median.put("idleRatio", number((double)b.totalIdleNs() / a.totalIdleNs()));
+        median.put("throughputRatio", number(b.throughputPerSecond() / a.throughputPerSecond()));
+        median.put("medianOffIdleNs", medianOf(off, SkewResult::totalIdleNs));
+        median.put("medianOnIdleNs", medianOf(on, SkewResult::totalIdleNs));
+        root.put("median", median);
+        root.put("pairsWithLessIdle", pairsWithLessIdle(off, on));
 
-        return json.endObject().toString();
+        return JsonWriter.write(root);
     }
 
-    private void run(final JsonOut json, final int pair, final SkewResult result)
+    private Map<String, Object> run(final int pair, final SkewResult result)
     {
-        json.beginObject(null)
-            .value("pair", pair)
-            .value("mode", result.mode())
-            .value("stealing", result.stealing())
-            .value("makespanNs", result.makespanNs())
-            .value("submitNs", result.submitNs())
-            .value("completed", result.completed())
-            .value("failed", result.failed())
-            .value("engineErrors", result.engineErrors())
-            .value("throughputPerSecond", result.throughputPerSecond())
-            .value("makespanOverIdeal", result.makespanNs() / plan.idealMakespanNs())
-            .value("busyNs", result.totalBusyNs())
-            .value("idleNs", result.totalIdleNs())
-            .value("idleShare", result.idleShare())
-            .value("stretch", stretch(result))
-            .value("unitsDone", result.totalUnitsDone())
-            .value("stealAttempts", result.stealAttempts())
-            .value("stealSuccesses", result.stealSuccesses())
-            .value("stealSuccessRate", result.stealSuccessRate())
-            .value("tasksStolen", result.tasksStolen())
-            .value("tasksShed", result.tasksShed());
-        json.beginArray("workers");
+        final Map<String, Object> run = new LinkedHashMap<>();
+        run.put("pair", pair);
+        run.put("mode", result.mode());
+        run.put("stealing", result.stealing());
+        run.put("makespanNs", result.makespanNs());
+        run.put("submitNs", result.submitNs());
+        run.put("completed", result.completed());
+        run.put("failed", result.failed());
+        run.put("engineErrors", result.engineErrors());
+        run.put("throughputPerSecond", number(result.throughputPerSecond()));
+        run.put("makespanOverIdeal", number(result.makespanNs() / plan.idealMakespanNs()));
+        run.put("busyNs", result.totalBusyNs());
+        run.put("idleNs", result.totalIdleNs());
+        run.put("idleShare", number(result.idleShare()));
+        run.put("stretch", number(stretch(result)));
+        run.put("unitsDone", result.totalUnitsDone());
+        run.put("stealAttempts", result.stealAttempts());
+        run.put("stealSuccesses", result.stealSuccesses());
+        run.put("stealSuccessRate", number(result.stealSuccessRate()));
+        run.put("tasksStolen", result.tasksStolen());
+        run.put("tasksShed", result.tasksShed());
+        final List<Object> workers = new ArrayList<>();
         for (final SkewResult.WorkerResult worker : result.workers())
         {
-            json.beginObject(null)
-                .value("worker", worker.worker())
-                .value("processed", worker.processed())
-                .value("busyNs", worker.busyNs())
-                .value("idleNs", worker.idleNs())
-                .value("unitsDone", worker.unitsDone())
-                .value("plannedWorkDoneNs", plan.unitsToNs(worker.unitsDone()))
-                .value("selfTimedWorkNs", worker.workNs())
-                .value("tasksStolen", worker.tasksStolen())
-                .value("tasksShed", worker.tasksShed())
-                .value("siblingClaims", worker.siblingClaims())
-                .value("stealAttempts", worker.stealAttempts())
-                .value("stealSuccesses", worker.stealSuccesses())
-                .endObject();
+            final Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("worker", worker.worker());
+            entry.put("processed", worker.processed());
+            entry.put("busyNs", worker.busyNs());
+            entry.put("idleNs", worker.idleNs());
+            entry.put("unitsDone", worker.unitsDone());
+            entry.put("plannedWorkDoneNs", nanos(plan.unitsToNs(worker.unitsDone())));
+            entry.put("selfTimedWorkNs", worker.workNs());
+            entry.put("tasksStolen", worker.tasksStolen());
+            entry.put("tasksShed", worker.tasksShed());
+            entry.put("siblingClaims", worker.siblingClaims());
+            entry.put("stealAttempts", worker.stealAttempts());
+            entry.put("stealSuccesses", worker.stealSuccesses());
+            workers.add(entry);
         }
-        json.endArray().endObject();
+        run.put("workers", workers);
+
+        return run;
+    }
+
+    /**
+     * A planned duration for JSON: whole nanoseconds.
+     *
+     * @param ns the duration.
+     * @return the rounded value.
+     */
+    private static long nanos(final double ns)
+    {
+        return Math.round(ns);
+    }
+
+    /**
+     * A ratio, share or rate for JSON: six significant digits, or null when not finite.
+     *
+     * @param value the value.
+     * @return the number, or null.
+     */
+    private static BigDecimal number(final double value)
+    {
+        return Double.isFinite(value) ? new BigDecimal(value, SIGNIFICANT) : null;
     }
 
     private static long medianOf(final List<SkewResult> runs, final ToLongFunction<SkewResult> f)
