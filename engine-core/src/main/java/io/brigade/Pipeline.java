@@ -514,7 +514,8 @@ public final class Pipeline<T> implements AutoCloseable
             }
             if (null != stage.window)
             {
-                text.append(" reorderWindow=").append(stage.window.capacity());
+                text.append(" reorderWindow=").append(stage.window.capacity())
+                    .append(" maxInFlight=").append(stage.window.limit());
             }
             if (null != stage.stripes)
             {

@@ -46,13 +46,21 @@ final class ReorderWindow
     private final AtomicIntegerArray states;
     private final int mask;
     private final int capacity;
+    private final int limit;
     private final Sequence tail = new Sequence(0);
     private final Sequence head = new Sequence(0);
     private final AtomicInteger emitting = new AtomicInteger();
 
-    ReorderWindow(final int capacity)
+    /**
+     * Creates a window.
+     *
+     * @param capacity slots, a power of two.
+     * @param limit    most tickets out at once, at most {@code capacity}.
+     */
+    ReorderWindow(final int capacity, final int limit)
     {
         this.capacity = capacity;
+        this.limit = limit;
         mask = capacity - 1;
         records = new TaskRecord[capacity];
         for (int i = 0; i < capacity; i++)
@@ -67,8 +75,13 @@ final class ReorderWindow
         return capacity;
     }
 
+    int limit()
+    {
+        return limit;
+    }
+
     /**
-     * Takes the next ticket if the window has room.
+     * Takes the next ticket if fewer than the limit are out.
      *
      * @return the ticket, or -1 when the window is full.
      */
@@ -77,7 +90,7 @@ final class ReorderWindow
         while (true)
         {
             final long t = tail.get();
-            if (t - head.get() >= capacity)
+            if (t - head.get() >= limit)
             {
                 return -1;
             }

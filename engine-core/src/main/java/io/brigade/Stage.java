@@ -40,7 +40,6 @@ final class Stage implements LoadView
     final int stealBatch;
     final int stealAttempts;
     final int maxAttempts;
-    final int maxInFlight;
     final boolean weighted;
     final boolean spillWhenFull;
     final AtomicInteger idleWorkers = new AtomicInteger();
@@ -63,7 +62,6 @@ final class Stage implements LoadView
         this.order = spec.order;
         this.ringSize = spec.ringSize;
         this.maxAttempts = spec.maxAttempts;
-        this.maxInFlight = spec.maxInFlight;
         this.keyFunction = (ToLongFunction<Object>)spec.keyFunction;
         this.balance = null == spec.balancerFactory ? spec.effectiveBalance() : null;
         this.balancerFactory = null == spec.balancerFactory ? balance::newBalancer : spec.balancerFactory;
@@ -73,7 +71,8 @@ final class Stage implements LoadView
         this.stealBatch = spec.stealBatch;
         this.stealAttempts = spec.stealAttempts;
         this.shedThreshold = Math.max(1, (long)Math.ceil(spec.stealThreshold * spec.ringSize));
-        this.window = StageOrder.ORDERED == order ? new ReorderWindow(spec.reorderWindow) : null;
+        this.window = StageOrder.ORDERED == order ?
+            new ReorderWindow(spec.reorderWindow, 0 == spec.maxInFlight ? spec.reorderWindow : spec.maxInFlight) : null;
         this.stripes = StageOrder.KEYED == order ? new KeyStripes(spec.keyStripes) : null;
         this.stealQueue = stealing ? new StealQueue(spec.stealQueueCapacity) : null;
         this.schedule = Weights.evenSchedule(spec.workers, scheduleLength(spec.workers));

@@ -137,11 +137,12 @@ public final class StageBuilder<T>
     }
 
     /**
-     * Declares the most tasks the caller expects in the stage at once. An ORDERED stage rejects a
-     * limit above its reorder window, which could not be honoured; other stages only check that it
-     * is positive. Unset by default.
+     * Limits an ORDERED stage to this many tasks at once, from entry until they are handed on;
+     * entry waits while the stage is at its limit. Unset, the limit is the reorder window. A limit
+     * above the window cannot be honoured (the window could not put that many back in order) and
+     * is rejected, as is a limit on a stage that is not ORDERED, whose rings bound it instead.
      *
-     * @param maxInFlight at least 1.
+     * @param maxInFlight at least 1, at most the reorder window.
      * @return this.
      */
     public StageBuilder<T> maxInFlight(final int maxInFlight)
@@ -273,6 +274,9 @@ public final class StageBuilder<T>
             where + "maxAttempts must be >= 1 (" + EngineConfiguration.MAX_ATTEMPTS_PROP_NAME + "), was " +
             maxAttempts);
         require(maxInFlight >= 0, where + "maxInFlight must be positive, was " + maxInFlight);
+        require(0 == maxInFlight || StageOrder.ORDERED == order,
+            where + "maxInFlight applies to ORDERED stages, whose reorder window enforces it; a " + order +
+            " stage is bounded by its rings (workers x ringSize)");
 
         if (StageOrder.ORDERED == order)
         {

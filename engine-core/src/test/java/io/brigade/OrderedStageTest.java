@@ -1,12 +1,16 @@
 package io.brigade;
 
 import io.brigade.metrics.PipelineMetrics;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,5 +146,34 @@ class OrderedStageTest
         x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
 
         return (x ^ (x >>> 31)) & Long.MAX_VALUE;
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldNeverHoldMoreThanMaxInFlightWhenOrderedStageIsLimited()
+    {
+        final int limit = 3;
+        final AtomicReference<ReorderWindow> window = new AtomicReference<>();
+        final AtomicLong most = new AtomicLong();
+        final List<Integer> out = new ArrayList<>();
+        final Pipeline<int[]> pipeline = Pipeline.<int[]>builder("limited")
+            .stage("seq", (int[] t) ->
+            {
+                most.accumulateAndGet(window.get().occupancy(), Math::max);
+                TestSupport.spinFor((t[0] % 7) * 20_000L);
+            })
+            .workers(4).order(StageOrder.ORDERED).reorderWindow(16).maxInFlight(limit).and()
+            .onComplete((t, id) -> out.add(t[0]))
+            .build();
+        window.set(TestSupport.stages(pipeline)[0].window);
+        pipeline.start();
+        for (int i = 0; i < 2_000; i++)
+        {
+            pipeline.submit(new int[] {i});
+        }
+        pipeline.close();
+
+        assertThat(out).hasSize(2_000).isSorted();
+        assertThat(most.get()).as("most tickets out at once").isBetween(2L, (long)limit);
     }
 }

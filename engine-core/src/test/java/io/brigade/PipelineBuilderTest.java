@@ -83,6 +83,18 @@ class PipelineBuilderTest
     }
 
     @Test
+    void shouldRejectMaxInFlightWhenStageIsNotOrdered()
+    {
+        assertRejected(
+            Pipeline.builder("p").stage("free", NOOP).maxInFlight(8).and(),
+            "stage 'free'", "maxInFlight", "ORDERED", "UNORDERED");
+        assertRejected(
+            Pipeline.builder("p").stage("book", NOOP).order(StageOrder.KEYED).key((t) -> 1L)
+                .maxInFlight(8).and(),
+            "stage 'book'", "maxInFlight", "KEYED");
+    }
+
+    @Test
     void shouldAcceptOrderedStageWhenMaxInFlightEqualsReorderWindow()
     {
         assertThatCode(() -> Pipeline.builder("p").stage("seq", NOOP).order(StageOrder.ORDERED)

@@ -140,7 +140,7 @@ class ReorderWindowLincheckTest
     {
         final int threadCount = 4;
         final int totalTickets = threadCount * ticketsPerThread;
-        final ReorderWindow window = new ReorderWindow(capacity);
+        final ReorderWindow window = new ReorderWindow(capacity, capacity);
         final AtomicIntegerArray finished = new AtomicIntegerArray(totalTickets);
         final AtomicReference<String> violation = new AtomicReference<>();
         final CheckingEmitter emitter = new CheckingEmitter(finished, violation);
@@ -355,7 +355,7 @@ class ReorderWindowLincheckTest
     @Param(name = "pick", gen = IntGen.class, conf = "0:3")
     public static final class FrontDrainedWindow
     {
-        private final ReorderWindow window = new ReorderWindow(CAPACITY);
+        private final ReorderWindow window = new ReorderWindow(CAPACITY, CAPACITY);
         private final List<Long> pending = new ArrayList<>();
 
         public FrontDrainedWindow()
@@ -503,7 +503,7 @@ class ReorderWindowLincheckTest
         private static final int MAX_THREADS = 8;
         private static final int MAX_TICKETS = 64;
 
-        private final ReorderWindow window = new ReorderWindow(CAPACITY);
+        private final ReorderWindow window = new ReorderWindow(CAPACITY, CAPACITY);
         private final AtomicIntegerArray finished = new AtomicIntegerArray(MAX_TICKETS);
         private final AtomicReference<String> violation = new AtomicReference<>();
         private final CheckingEmitter emitter = new CheckingEmitter(finished, violation);
