@@ -79,7 +79,7 @@ public final class Pipeline<T> implements AutoCloseable
     private final CountersManager countersManager;
     private final DistinctErrorLog errorLog;
     private final UnsafeBuffer errorBuffer;
-    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
     private final LongAdder offersEnded = new LongAdder();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
@@ -208,7 +208,7 @@ public final class Pipeline<T> implements AutoCloseable
         {
             if (NEW != state)
             {
-                throw new IllegalStateException("pipeline '" + name + "' was already started");
+                throw new IllegalStateException("pipeline '" + name + "' was already started or closed");
             }
 
             if (printConfiguration)
@@ -282,7 +282,7 @@ public final class Pipeline<T> implements AutoCloseable
 
         // Taking the id before reading the state pairs with close(), which sets the state before it
         // reads the id counter: either close sees this id and waits for it, or this sees the close.
-        final long taskId = accepted.getAndIncrement();
+        final long taskId = submitted.getAndIncrement();
         try
         {
             if (RUNNING != state)
@@ -366,9 +366,23 @@ public final class Pipeline<T> implements AutoCloseable
                     Thread.currentThread().getName() + ": the close would wait for the task that called it");
             }
 
-            state = DRAINING;
-            final long timeoutNs = unit.toNanos(timeout);
-            final boolean drained = awaitQuiescence(timeoutNs);
+            if (RUNNING == state)
+            {
+                state = DRAINING;
+            }
+        }
+
+        // Waited for without the lock, so that concurrent closes each keep their own time limit:
+        // the first to see the pipeline drained, or to run out of time, stops it.
+        final boolean drained = awaitQuiescence(unit.toNanos(timeout));
+
+        synchronized (lifecycleLock)
+        {
+            if (STOPPED == state)
+            {
+                return closedCleanly;
+            }
+
             if (!drained)
             {
                 aborted = true;
@@ -438,13 +452,13 @@ public final class Pipeline<T> implements AutoCloseable
         final long completed = completedCount();
         final long failed = failedCount();
         final long rejectedCount = rejected.get();
-        final long acceptedCount = accepted.get();
+        final long submittedCount = submitted.get();
         final long elapsedNs = (0 == stopNs ? System.nanoTime() : stopNs) - startNs;
 
         return new PipelineMetrics(
             name,
             0 == startNs ? 0 : elapsedNs,
-            acceptedCount,
+            submittedCount,
             completed,
             failed,
             rejectedCount,
@@ -484,6 +498,17 @@ public final class Pipeline<T> implements AutoCloseable
     public long engineErrors()
     {
         return engineErrors.get();
+    }
+
+    /**
+     * Times the error channel itself failed: the error handler threw, or, without a handler, a
+     * failure could not be recorded in the error log. The task was still counted as failed.
+     *
+     * @return the count.
+     */
+    public long errorHandlerFailures()
+    {
+        return errorHandlerFailures.get();
     }
 
     /**
@@ -564,20 +589,21 @@ public final class Pipeline<T> implements AutoCloseable
         final Throwable cause,
         final int attempts)
     {
-        if (null == errorHandler)
-        {
-            errorLog.record(cause);
-            return;
-        }
-
         try
         {
-            errorHandler.onTaskError(task, taskId, stage.name, worker, cause, attempts);
+            if (null == errorHandler)
+            {
+                errorLog.record(cause);
+            }
+            else
+            {
+                errorHandler.onTaskError(task, taskId, stage.name, worker, cause, attempts);
+            }
         }
         catch (final Throwable ex)
         {
             errorHandlerFailures.incrementAndGet();
-            errorLog.record(ex);
+            recordQuietly(ex);
         }
     }
 
@@ -597,7 +623,20 @@ public final class Pipeline<T> implements AutoCloseable
     void onEngineError(final Throwable ex)
     {
         engineErrors.incrementAndGet();
-        errorLog.record(ex);
+        recordQuietly(ex);
+    }
+
+    private void recordQuietly(final Throwable ex)
+    {
+        try
+        {
+            errorLog.record(ex);
+        }
+        catch (final Throwable unrecordable)
+        {
+            // A throwable whose message or stack trace throws cannot be logged; it is counted by
+            // the caller, and nothing else may be lost over it.
+        }
     }
 
     void rebalance()
@@ -684,10 +723,10 @@ public final class Pipeline<T> implements AutoCloseable
         final long startWaitNs = System.nanoTime();
         while (true)
         {
-            // Ended tasks are read before the id counter: ended never exceeds accepted, so equality
+            // Ended tasks are read before the id counter: ended never exceeds submitted, so equality
             // means nothing was in flight at the moment the ended count was taken.
             final long ended = completedCount() + failedCount() + rejected.get();
-            if (ended == accepted.get())
+            if (ended == submitted.get())
             {
                 return true;
             }
@@ -697,7 +736,7 @@ public final class Pipeline<T> implements AutoCloseable
                 return false;
             }
 
-            if (Thread.currentThread().isInterrupted())
+            if (Thread.currentThread().isInterrupted() || aborted || STOPPED == state)
             {
                 return false;
             }
@@ -713,7 +752,7 @@ public final class Pipeline<T> implements AutoCloseable
         {
             // Ended offers are read before started ones, as in awaitQuiescence.
             final long ended = offersEnded.sum();
-            if (ended == accepted.get())
+            if (ended == submitted.get())
             {
                 return true;
             }
@@ -777,7 +816,7 @@ public final class Pipeline<T> implements AutoCloseable
         {
             if (null != stage.window)
             {
-                stage.window.sweep((record) -> abandon(record, stage, "was left in the reorder window of stage '" +
+                stage.window.trySweep((record) -> abandon(record, stage, "was left in the reorder window of stage '" +
                     stage.name + "'"));
             }
         }
@@ -842,7 +881,7 @@ public final class Pipeline<T> implements AutoCloseable
 
             if (null != stage.window)
             {
-                stage.window.sweep((record) -> abandon(
+                stage.window.trySweep((record) -> abandon(
                     record, stage, "had finished stage '" + stage.name + "' and was waiting for earlier tasks"));
             }
 

@@ -189,9 +189,10 @@ public final class PipelineBuilder<T>
         }
 
         validate();
+        final Pipeline<T> pipeline = new Pipeline<>(this);
         built = true;
 
-        return new Pipeline<>(this);
+        return pipeline;
     }
 
     private void validate()

@@ -185,8 +185,28 @@ final class ReorderWindow
     }
 
     /**
-     * Abandons whatever is parked, for a close that ran out of time. Only safe once no thread
-     * parks or drains any more.
+     * Abandons whatever is parked, for a close that ran out of time, unless an emitter is still
+     * handing tasks on (stuck downstream, say): that emitter then meets the closed pipeline itself
+     * for each task it hands on, and the window is left to it. The emitter role is kept afterwards,
+     * so no later drain runs. Only for use once no thread parks tasks any more.
+     *
+     * @param emitter receives each parked task, in ticket order.
+     * @return whether the window was swept.
+     */
+    boolean trySweep(final Emitter emitter)
+    {
+        if (!emitting.compareAndSet(0, 1))
+        {
+            return false;
+        }
+
+        sweep(emitter);
+
+        return true;
+    }
+
+    /**
+     * Abandons whatever is parked. Only safe once no thread parks or drains any more.
      *
      * @param emitter receives each parked task, in ticket order.
      */

@@ -72,7 +72,7 @@ final class Stage implements LoadView
         this.stealAttempts = spec.stealAttempts;
         this.shedThreshold = Math.max(1, (long)Math.ceil(spec.stealThreshold * spec.ringSize));
         this.window = StageOrder.ORDERED == order ?
-            new ReorderWindow(spec.reorderWindow, 0 == spec.maxInFlight ? spec.reorderWindow : spec.maxInFlight) : null;
+            new ReorderWindow(spec.reorderWindow, spec.maxInFlightSet ? spec.maxInFlight : spec.reorderWindow) : null;
         this.stripes = StageOrder.KEYED == order ? new KeyStripes(spec.keyStripes) : null;
         this.stealQueue = stealing ? new StealQueue(spec.stealQueueCapacity) : null;
         this.schedule = Weights.evenSchedule(spec.workers, scheduleLength(spec.workers));
@@ -93,7 +93,13 @@ final class Stage implements LoadView
 
     Balancer newBalancer()
     {
-        return balancerFactory.get();
+        final Balancer balancer = balancerFactory.get();
+        if (null == balancer)
+        {
+            throw new IllegalArgumentException("stage '" + name + "': the balancer factory returned null");
+        }
+
+        return balancer;
     }
 
     String balanceName()

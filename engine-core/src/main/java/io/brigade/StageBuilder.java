@@ -3,6 +3,7 @@ package io.brigade;
 import io.brigade.balance.Balance;
 import io.brigade.balance.Balancer;
 
+import java.util.Objects;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -27,6 +28,7 @@ public final class StageBuilder<T>
     Supplier<Balancer> balancerFactory;
     int reorderWindow = EngineConfiguration.reorderWindow();
     int maxInFlight;
+    boolean maxInFlightSet;
     int keyStripes = EngineConfiguration.keyStripes();
     int maxAttempts = EngineConfiguration.maxAttempts();
     boolean stealing = EngineConfiguration.stealEnabled();
@@ -104,7 +106,7 @@ public final class StageBuilder<T>
      */
     public StageBuilder<T> balance(final Balance balance)
     {
-        this.balance = balance;
+        this.balance = Objects.requireNonNull(balance, "balance");
         this.balancerFactory = null;
         return this;
     }
@@ -118,7 +120,7 @@ public final class StageBuilder<T>
      */
     public StageBuilder<T> balancer(final Supplier<Balancer> balancerFactory)
     {
-        this.balancerFactory = balancerFactory;
+        this.balancerFactory = Objects.requireNonNull(balancerFactory, "balancerFactory");
         this.balance = null;
         return this;
     }
@@ -148,6 +150,7 @@ public final class StageBuilder<T>
     public StageBuilder<T> maxInFlight(final int maxInFlight)
     {
         this.maxInFlight = maxInFlight;
+        this.maxInFlightSet = true;
         return this;
     }
 
@@ -273,8 +276,8 @@ public final class StageBuilder<T>
         require(maxAttempts >= 1,
             where + "maxAttempts must be >= 1 (" + EngineConfiguration.MAX_ATTEMPTS_PROP_NAME + "), was " +
             maxAttempts);
-        require(maxInFlight >= 0, where + "maxInFlight must be positive, was " + maxInFlight);
-        require(0 == maxInFlight || StageOrder.ORDERED == order,
+        require(!maxInFlightSet || maxInFlight >= 1, where + "maxInFlight must be >= 1, was " + maxInFlight);
+        require(!maxInFlightSet || StageOrder.ORDERED == order,
             where + "maxInFlight applies to ORDERED stages, whose reorder window enforces it; a " + order +
             " stage is bounded by its rings (workers x ringSize)");
 

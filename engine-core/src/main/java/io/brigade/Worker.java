@@ -102,6 +102,10 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             {
                 pipeline.onEngineError(ex);
             }
+
+            // User code runs on this thread (processors, handlers, key functions, balancers); an
+            // interrupt it leaves behind would make every park return at once and spin the loop.
+            Thread.interrupted();
             idleStrategy.idle(work);
         }
     }
@@ -321,7 +325,14 @@ final class Worker implements Runnable, ReorderWindow.Emitter
         boolean more;
         do
         {
-            runOne();
+            try
+            {
+                runOne();
+            }
+            catch (final Throwable ex)
+            {
+                pipeline.onEngineError(ex);
+            }
 
             // Released only once the task has been handed on, so the next task of its key cannot
             // overtake it downstream. A successor parked meanwhile runs next, on this thread,
@@ -393,11 +404,18 @@ final class Worker implements Runnable, ReorderWindow.Emitter
             else
             {
                 failed.incrementRelease();
-                pipeline.reportFailure(task, record.taskId, stage, index, failure, attempts);
-                if (null != stage.window && !pipeline.isAborting())
+                try
                 {
-                    stage.window.skip(record.ticket);
-                    stage.window.drain(this);
+                    pipeline.reportFailure(task, record.taskId, stage, index, failure, attempts);
+                }
+                finally
+                {
+                    // The gap must be skipped whatever reporting did, or the window stalls.
+                    if (null != stage.window && !pipeline.isAborting())
+                    {
+                        stage.window.skip(record.ticket);
+                        stage.window.drain(this);
+                    }
                 }
             }
         }
@@ -421,15 +439,18 @@ final class Worker implements Runnable, ReorderWindow.Emitter
     private void deliver(final TaskRecord record, final long nowNs)
     {
         final Stage next = stage.next;
-        if (null == next)
+        if (pipeline.isAborting())
         {
-            complete(record, nowNs);
+            // After a timed close gave up, what was not yet completed is abandoned, even here.
+            pipeline.abandon(record, null == next ? stage : next, null == next ?
+                "had passed every stage when the close gave up" :
+                "was about to enter stage '" + next.name + "' when the close gave up");
             return;
         }
 
-        if (pipeline.isAborting())
+        if (null == next)
         {
-            pipeline.abandon(record, next, "was about to enter stage '" + next.name + "' when the close gave up");
+            complete(record, nowNs);
             return;
         }
 

@@ -428,7 +428,7 @@ class ErrorChannelTest
         });
         assertThat(outcomes.completed).containsExactly(14);
         final PipelineMetrics metrics = pipeline.metrics();
-        assertThat(metrics.accepted()).isEqualTo(2);
+        assertThat(metrics.submitted()).isEqualTo(2);
         assertThat(metrics.failed()).isEqualTo(1);
         assertThat(metrics.completed()).isEqualTo(1);
     }

@@ -87,7 +87,7 @@ class LifecycleTest
         assertThatThrownBy(() -> pipeline.trySubmit(new Item(1)))
             .isInstanceOf(IllegalStateException.class);
         assertThat(pipeline.close(1, TimeUnit.SECONDS)).isTrue();
-        assertThat(pipeline.metrics().accepted()).isZero();
+        assertThat(pipeline.metrics().submitted()).isZero();
     }
 
     @Test
@@ -127,7 +127,7 @@ class LifecycleTest
         assertThat(completed).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(gate.seen).containsExactlyInAnyOrder(0, 1, 2);
         final PipelineMetrics metrics = pipeline.metrics();
-        assertThat(metrics.accepted()).isEqualTo(5);
+        assertThat(metrics.submitted()).isEqualTo(5);
         assertThat(metrics.completed()).isEqualTo(3);
         assertThat(metrics.rejected()).isEqualTo(2);
         assertThat(metrics.inFlight()).isZero();
@@ -210,7 +210,7 @@ class LifecycleTest
         assertThat(completed).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(failed).isEmpty();
         final PipelineMetrics metrics = pipeline.metrics();
-        assertThat(metrics.accepted()).isEqualTo(4);
+        assertThat(metrics.submitted()).isEqualTo(4);
         assertThat(metrics.rejected()).isEqualTo(1);
         assertThat(metrics.completed()).isEqualTo(3);
         assertThat(metrics.inFlight()).isZero();
@@ -399,9 +399,9 @@ class LifecycleTest
             assertThat(completed).isEmpty();
             assertThat(gate.seen).containsExactly(0);
             final PipelineMetrics metrics = pipeline.metrics();
-            assertThat(metrics.accepted()).isEqualTo(6);
+            assertThat(metrics.submitted()).isEqualTo(6);
             assertThat(metrics.failed()).isEqualTo(5);
-            assertThat(metrics.accepted())
+            assertThat(metrics.submitted())
                 .as("accepted == completed + failed + rejected + the one stuck in the processor")
                 .isEqualTo(metrics.completed() + metrics.failed() + metrics.rejected() + 1);
             assertThat(pipeline.submit(new Item(9))).isEqualTo(Pipeline.CLOSED);

@@ -755,7 +755,7 @@ class PipelinePropertiesTest
             }
 
             assertThat(metrics.inFlight()).as("in flight" + context).isZero();
-            assertThat(metrics.accepted() - metrics.rejected()).as("accepted" + context)
+            assertThat(metrics.submitted() - metrics.rejected()).as("accepted" + context)
                 .isEqualTo(submitted);
             assertThat(metrics.completed()).as("completed" + context)
                 .isEqualTo(completions.size());
@@ -780,13 +780,13 @@ class PipelinePropertiesTest
         {
             final long rejected = metrics.rejected();
             assertThat(metrics.inFlight()).as("in flight" + context).isZero();
-            assertThat(metrics.accepted() - rejected).as("accepted" + context)
+            assertThat(metrics.submitted() - rejected).as("accepted" + context)
                 .isEqualTo(workload.tasks());
             assertThat(metrics.completed()).as("completed" + context)
                 .isEqualTo(expected.completed.size());
             assertThat(metrics.failed()).as("failed" + context)
                 .isEqualTo(workload.tasks() - expected.completed.size());
-            assertThat(metrics.accepted())
+            assertThat(metrics.submitted())
                 .as("accepted == completed + failed + rejected" + context)
                 .isEqualTo(metrics.completed() + metrics.failed() + rejected);
             if (workload.blocking())

@@ -104,7 +104,7 @@ class StealStressTest
             hot.workers().stream().map((w) -> Long.toString(w.processed())).toList());
         assertThat(completions.get()).isEqualTo(TASKS);
         assertThat(failures.get()).isZero();
-        assertThat(metrics.accepted()).isEqualTo(TASKS);
+        assertThat(metrics.submitted()).isEqualTo(TASKS);
         assertThat(metrics.completed()).isEqualTo(TASKS);
         assertThat(metrics.failed()).isZero();
         assertThat(metrics.rejected()).isZero();

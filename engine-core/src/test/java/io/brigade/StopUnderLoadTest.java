@@ -229,7 +229,7 @@ class StopUnderLoadTest
         assertThat(metrics.completed()).as("round %d: %s", round, metrics).isEqualTo(acceptedCount);
         assertThat(metrics.failed()).as("round %d: %s", round, metrics).isZero();
         assertThat(metrics.rejected()).as("round %d: %s", round, metrics).isEqualTo(PRODUCERS);
-        assertThat(metrics.accepted()).as("round %d: %s", round, metrics)
+        assertThat(metrics.submitted()).as("round %d: %s", round, metrics)
             .isEqualTo(metrics.completed() + metrics.failed() + metrics.rejected());
         assertThat(pipeline.engineErrors()).isZero();
 

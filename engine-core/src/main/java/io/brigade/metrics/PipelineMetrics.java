@@ -5,24 +5,24 @@ import java.util.List;
 /**
  * A pipeline's accounting, counters and latencies at the moment of a snapshot.
  * <p>
- * Accounting holds at every quiescent point: {@code accepted == completed + failed + rejected}
- * once {@link #inFlight()} is zero. A task is counted exactly once, when it completes, when it
- * fails in some stage (abandoned at close included), or when a submit that had taken its id gives
- * it back.
+ * Accounting holds at every quiescent point: {@code submitted == completed + failed + rejected}
+ * once {@link #inFlight()} is zero. Every submit call on a started pipeline takes an id and is
+ * counted exactly once more: when its task completes, when it fails in some stage (abandoned at
+ * close included), or, if the call returned CLOSED or BACK_PRESSURED, as rejected.
  *
  * @param name      the pipeline's name.
  * @param elapsedNs nanoseconds since start.
- * @param accepted  ids handed out by submit calls.
+ * @param submitted submit calls that took an id, accepted or rejected.
  * @param completed tasks handed to the completion handler.
  * @param failed    tasks that failed in some stage, or were abandoned at close.
- * @param rejected  submit calls that took an id and then returned CLOSED or BACK_PRESSURED.
+ * @param rejected  submit calls that returned CLOSED or BACK_PRESSURED; their tasks never entered.
  * @param endToEnd  from submit to the completion handler.
  * @param stages    per-stage metrics, in pipeline order.
  */
 public record PipelineMetrics(
     String name,
     long elapsedNs,
-    long accepted,
+    long submitted,
     long completed,
     long failed,
     long rejected,
@@ -30,13 +30,23 @@ public record PipelineMetrics(
     List<StageMetrics> stages)
 {
     /**
+     * Tasks accepted into the pipeline: submit calls that returned an id.
+     *
+     * @return {@code submitted - rejected}.
+     */
+    public long accepted()
+    {
+        return submitted - rejected;
+    }
+
+    /**
      * Tasks accepted and not yet completed or failed.
      *
      * @return the count.
      */
     public long inFlight()
     {
-        return accepted - rejected - completed - failed;
+        return submitted - rejected - completed - failed;
     }
 
     /**

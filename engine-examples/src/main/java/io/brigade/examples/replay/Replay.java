@@ -234,7 +234,7 @@ public final class Replay
                 malformed,
                 otherFailures,
                 errors.firstOtherFailures(),
-                metrics.accepted(),
+                metrics.submitted(),
                 metrics.rejected(),
                 metrics.completed(),
                 metrics.failed(),

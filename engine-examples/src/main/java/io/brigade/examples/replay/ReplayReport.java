@@ -176,7 +176,7 @@ public record ReplayReport(String input, String symbol, Settings settings, Marke
      * @param malformed          failed lines that were malformed.
      * @param otherFailures      failed lines that failed for another reason; a bug if not zero.
      * @param firstOtherFailures the first few of those, by line number.
-     * @param engineAccepted     ids the engine handed out.
+     * @param engineSubmitted     ids the engine handed out.
      * @param engineRejected     submits the engine gave back.
      * @param engineCompleted    tasks the engine counted as completed.
      * @param engineFailed       tasks the engine counted as failed.
@@ -190,7 +190,7 @@ public record ReplayReport(String input, String symbol, Settings settings, Marke
         long malformed,
         long otherFailures,
         List<Failure> firstOtherFailures,
-        long engineAccepted,
+        long engineSubmitted,
         long engineRejected,
         long engineCompleted,
         long engineFailed,
@@ -206,7 +206,7 @@ public record ReplayReport(String input, String symbol, Settings settings, Marke
         {
             return submitted == completed + failed &&
                 failed == malformed + otherFailures &&
-                engineAccepted - engineRejected == submitted &&
+                engineSubmitted - engineRejected == submitted &&
                 engineCompleted == completed &&
                 engineFailed == failed &&
                 closedCleanly;

@@ -124,7 +124,7 @@ public final class ReportJson
         }
 
         account.put("firstOtherFailures", failures);
-        account.put("engineAccepted", accounting.engineAccepted());
+        account.put("engineSubmitted", accounting.engineSubmitted());
         account.put("engineRejected", accounting.engineRejected());
         account.put("engineCompleted", accounting.engineCompleted());
         account.put("engineFailed", accounting.engineFailed());

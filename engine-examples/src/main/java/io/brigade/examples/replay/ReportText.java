@@ -104,8 +104,8 @@ public final class ReportText
         }
 
         value(out, "  engine",
-            "accepted %d, rejected %d, completed %d, failed %d, closed cleanly %s",
-            accounting.engineAccepted(), accounting.engineRejected(), accounting.engineCompleted(),
+            "submitted %d, rejected %d, completed %d, failed %d, closed cleanly %s",
+            accounting.engineSubmitted(), accounting.engineRejected(), accounting.engineCompleted(),
             accounting.engineFailed(), accounting.closedCleanly() ? "yes" : "no");
         out.append('\n');
 
