@@ -900,8 +900,8 @@ public final class Pipeline<T> implements AutoCloseable
     }
 
     /**
-     * Collects interval histograms from every worker's recorders into cumulative ones, and keeps
-     * the last interval of service times for the weights.
+     * Collects every worker's latency intervals into cumulative histograms, and keeps the last
+     * interval of service times for the weights.
      * Threading: callers synchronise on it.
      */
     private static final class Sampler
@@ -909,10 +909,8 @@ public final class Pipeline<T> implements AutoCloseable
         private final Stage[] stages;
         private final Histogram[] stageLatency;
         private final Histogram[] serviceTime;
-        private final Histogram endToEnd = newHistogram();
-        private final Histogram[][] intervals;
+        private final Histogram endToEnd = WorkerLatencies.newHistogram();
         private final Histogram[][] serviceIntervals;
-        private final Histogram[][] endToEndIntervals;
         private final long[][] lastServiceNs;
 
         Sampler(final Stage[] stages)
@@ -920,25 +918,20 @@ public final class Pipeline<T> implements AutoCloseable
             this.stages = stages;
             stageLatency = new Histogram[stages.length];
             serviceTime = new Histogram[stages.length];
-            intervals = new Histogram[stages.length][];
             serviceIntervals = new Histogram[stages.length][];
-            endToEndIntervals = new Histogram[stages.length][];
             lastServiceNs = new long[stages.length][];
             for (int i = 0; i < stages.length; i++)
             {
                 final int workers = stages[i].workers();
-                stageLatency[i] = newHistogram();
-                serviceTime[i] = newHistogram();
-                intervals[i] = new Histogram[workers];
+                stageLatency[i] = WorkerLatencies.newHistogram();
+                serviceTime[i] = WorkerLatencies.newHistogram();
                 serviceIntervals[i] = new Histogram[workers];
-                endToEndIntervals[i] = new Histogram[workers];
+                for (int w = 0; w < workers; w++)
+                {
+                    serviceIntervals[i][w] = WorkerLatencies.newHistogram();
+                }
                 lastServiceNs[i] = new long[workers];
             }
-        }
-
-        private static Histogram newHistogram()
-        {
-            return new Histogram(1, Worker.MAX_RECORDABLE_NS, 2);
         }
 
         void sample()
@@ -948,12 +941,7 @@ public final class Pipeline<T> implements AutoCloseable
                 final Worker[] workers = stages[s].workers;
                 for (int w = 0; w < workers.length; w++)
                 {
-                    intervals[s][w] = workers[w].stageLatency.getIntervalHistogram(intervals[s][w]);
-                    stageLatency[s].add(intervals[s][w]);
-                    serviceIntervals[s][w] = workers[w].serviceTime.getIntervalHistogram(serviceIntervals[s][w]);
-                    serviceTime[s].add(serviceIntervals[s][w]);
-                    endToEndIntervals[s][w] = workers[w].endToEnd.getIntervalHistogram(endToEndIntervals[s][w]);
-                    endToEnd.add(endToEndIntervals[s][w]);
+                    workers[w].latencies.sample(stageLatency[s], serviceTime[s], endToEnd, serviceIntervals[s][w]);
                 }
             }
         }
@@ -967,7 +955,7 @@ public final class Pipeline<T> implements AutoCloseable
             for (int w = 0; w < workers; w++)
             {
                 final Histogram interval = serviceIntervals[stage.index][w];
-                service[w] = null == interval || 0 == interval.getTotalCount() ?
+                service[w] = 0 == interval.getTotalCount() ?
                     Weights.NO_SAMPLES : interval.getValueAtPercentile(percentile);
                 backlog[w] = stage.backlog(w);
             }

@@ -2,7 +2,6 @@ package io.brigade;
 
 import io.brigade.balance.Balancer;
 import io.brigade.metrics.WorkerCounter;
-import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -21,17 +20,12 @@ final class Worker implements Runnable, ReorderWindow.Emitter
     /** Every this many tasks, look at the steal queue first, so surplus never starves. */
     private static final int FAIRNESS_MASK = 63;
 
-    /** Largest latency recorded; longer values are clamped, never thrown on. */
-    static final long MAX_RECORDABLE_NS = 3_600_000_000_000L;
-
     final Pipeline<?> pipeline;
     final Stage stage;
     final int index;
     final String roleName;
     final IdleStrategy backpressureIdle;
-    final SingleWriterRecorder stageLatency = new SingleWriterRecorder(1, MAX_RECORDABLE_NS, 2);
-    final SingleWriterRecorder serviceTime = new SingleWriterRecorder(1, MAX_RECORDABLE_NS, 2);
-    final SingleWriterRecorder endToEnd = new SingleWriterRecorder(1, MAX_RECORDABLE_NS, 2);
+    final WorkerLatencies latencies = new WorkerLatencies();
     final AtomicCounter[] counters;
     Balancer downstreamBalancer;
 
@@ -372,8 +366,7 @@ final class Worker implements Runnable, ReorderWindow.Emitter
 
         final long endNs = System.nanoTime();
         busyNs.getAndAddRelease(endNs - startNs);
-        serviceTime.recordValue(clamp(endNs - startNs));
-        stageLatency.recordValue(clamp(endNs - record.enterNs));
+        latencies.recordTask(endNs - record.enterNs, endNs - startNs);
         if (attempts > 1)
         {
             retries.getAndAddRelease(attempts - 1);
@@ -467,7 +460,7 @@ final class Worker implements Runnable, ReorderWindow.Emitter
         {
             pipeline.onComplete(record.task, record.taskId);
             completed.incrementRelease();
-            endToEnd.recordValue(clamp(nowNs - record.submitNs));
+            latencies.recordEndToEnd(nowNs - record.submitNs);
         }
         catch (final Throwable ex)
         {
@@ -479,10 +472,5 @@ final class Worker implements Runnable, ReorderWindow.Emitter
     void onBackpressure()
     {
         backpressureWaits.incrementRelease();
-    }
-
-    private static long clamp(final long valueNs)
-    {
-        return Math.max(0, Math.min(valueNs, MAX_RECORDABLE_NS));
     }
 }
