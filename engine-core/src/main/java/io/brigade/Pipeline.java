@@ -891,7 +891,8 @@ public final class Pipeline<T> implements AutoCloseable
                 {
                     if (stage.stripes.takeSuccessor(stripe, scratch))
                     {
-                        abandon(scratch, stage, "was waiting in stage '" + stage.name + "' for an earlier task of its key");
+                        abandon(scratch, stage,
+                            "was waiting in stage '" + stage.name + "' for an earlier task of its key");
                         scratch.clear();
                     }
                 }

@@ -161,9 +161,10 @@ class KeyStripesTest
      * Two producers publish tasks whose key is a function of their sequence; three claimers
      * take them with {@code takeKeyed} (parking those whose key is held), shed them in keyed
      * batches to a steal queue, and poll that queue. Each task is run as soon as it is taken or
-     * polled, and releases its stripe after, running a parked successor if there is one. Per key, tasks must run in sequence order (the next one run is always the next
-     * published sequence of that key), one at a time, each exactly once; at the end no stripe
-     * is held and the ring is drained.
+     * polled, and releases its stripe after, running a parked successor if there is one. Per
+     * key, tasks must run in sequence order (the next one run is always the next published
+     * sequence of that key), one at a time, each exactly once; at the end no stripe is held and
+     * the ring is drained.
      */
     @ParameterizedTest(name = "ring={0} stripes={1} keys={2} seed={3}")
     @CsvSource({"4, 1, 3, 41", "8, 1024, 1, 42", "16, 4, 3, 43", "64, 1024, 5, 44", "2, 2, 2, 45"})
