@@ -59,8 +59,7 @@ public final class Pipeline<T> implements AutoCloseable
     private static final int NEW = 0;
     private static final int RUNNING = 1;
     private static final int DRAINING = 2;
-    private static final int ABORTING = 3;
-    private static final int STOPPED = 4;
+    private static final int STOPPED = 3;
 
     private static final long CLEAN_EXIT_GRACE_MS = 10_000;
     private static final long ABORT_EXIT_GRACE_MS = 2_000;
@@ -386,7 +385,6 @@ public final class Pipeline<T> implements AutoCloseable
             if (!drained)
             {
                 aborted = true;
-                state = ABORTING;
             }
 
             boolean exited = stopThreads(drained ? CLEAN_EXIT_GRACE_MS : ABORT_EXIT_GRACE_MS);

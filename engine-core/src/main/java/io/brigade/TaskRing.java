@@ -52,11 +52,6 @@ final class TaskRing
         ring.addGatingSequences(released);
     }
 
-    int capacity()
-    {
-        return ring.getBufferSize();
-    }
-
     /**
      * Tasks published or being published and not yet claimed. A snapshot for decisions, never exact
      * under concurrency.
